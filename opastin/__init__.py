@@ -1,0 +1,1 @@
+"""Language-independent core of Opastin shared by the Rasa server (NLU components) and the action server."""
