@@ -1,0 +1,1 @@
+"""Opastin's custom actions, one module per feature; the service directory lives in actions.directory."""
