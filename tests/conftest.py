@@ -1,0 +1,94 @@
+"""Shared fixtures: seeded directories on real SQLite and PostgreSQL, and trackers as Rasa sends them."""
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any, Iterator, Optional
+
+import pytest
+from rasa_sdk import Tracker
+
+from actions.directory.client import DirectoryClient
+from actions.directory.seed import ensure_seeded
+
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('directory') / 'directory.db'}"
+    ensure_seeded(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for the session, dropped afterwards; skipped when no server answers."""
+    psycopg2 = pytest.importorskip("psycopg2")
+    try:
+        admin = psycopg2.connect(PG_ADMIN_URL, connect_timeout=3)
+    except psycopg2.OperationalError as error:
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error}".strip())
+    admin.autocommit = True
+    name = f"opastin_test_{uuid.uuid4().hex[:10]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        ensure_seeded(url)
+        yield url
+    finally:
+        from actions.directory import db
+
+        db.engine_for(url).dispose()
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def directory_url(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+@pytest.fixture
+def client(directory_url: str) -> DirectoryClient:
+    return DirectoryClient(directory_url)
+
+
+@pytest.fixture
+def sqlite_client(sqlite_url: str) -> DirectoryClient:
+    return DirectoryClient(sqlite_url)
+
+
+def make_tracker(
+    text: str = "",
+    intent: Optional[str] = None,
+    *,
+    entities: Optional[list[dict[str, Any]]] = None,
+    slots: Optional[dict[str, Any]] = None,
+    metadata: Optional[dict[str, Any]] = None,
+    earlier_user_messages: int = 0,
+) -> Tracker:
+    """A tracker as Rasa sends it to the action server after the latest user message."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0} if intent else {},
+        "entities": entities or [],
+        "metadata": metadata or {},
+    }
+    events: list[dict[str, Any]] = [{"event": "session_started"}, {"event": "action", "name": "action_listen"}]
+    for n in range(earlier_user_messages):
+        events += [{"event": "user", "text": f"earlier {n}"}, {"event": "bot", "text": "ok"}]
+    events.append({"event": "user", "text": text, "parse_data": latest})
+    base_slots = {"language": "fi", "notice_given": False}
+    return Tracker(
+        sender_id="test",
+        slots={**base_slots, **(slots or {})},
+        latest_message=latest,
+        events=events,
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )

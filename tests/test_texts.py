@@ -1,0 +1,50 @@
+"""Every user-facing text exists in Finnish, Swedish and English."""
+import glob
+
+import pytest
+import yaml
+
+from actions import messages
+
+LANGUAGES = {"fi", "sv", "en"}
+
+
+def _domain_responses() -> dict:
+    responses: dict = {}
+    for path in sorted(glob.glob("domain/*.yml")):
+        responses.update((yaml.safe_load(open(path, encoding="utf-8")) or {}).get("responses") or {})
+    return responses
+
+
+@pytest.mark.parametrize("key", sorted(messages.catalogue()))
+def test_action_messages_exist_in_all_languages_with_the_same_placeholders(key: str) -> None:
+    variants = messages.catalogue()[key]
+    assert set(variants) == LANGUAGES
+    assert all(v.strip() for v in variants.values())
+    assert len({frozenset(messages.placeholders(v)) for v in variants.values()}) == 1
+
+
+@pytest.mark.parametrize("name", sorted(_domain_responses()))
+def test_domain_responses_exist_in_all_languages(name: str) -> None:
+    variants = _domain_responses()[name]
+    by_language: dict = {}
+    for variant in variants:
+        conditions = {c["name"]: c["value"] for c in variant.get("condition", [])}
+        assert "language" in conditions, f"{name} has a variant without a language condition"
+        others = tuple(sorted((k, str(v)) for k, v in conditions.items() if k != "language"))
+        by_language.setdefault(others, set()).add(conditions["language"])
+        buttons = variant.get("buttons") or []
+        assert all(b["title"].strip() and b["payload"].startswith("/") for b in buttons)
+    for others, languages in by_language.items():
+        assert languages == LANGUAGES, f"{name} {others or ''} lacks {LANGUAGES - languages}"
+
+
+def test_national_numbers_in_responses_are_the_verified_ones() -> None:
+    text = yaml.safe_dump(_domain_responses(), allow_unicode=True)
+    assert "116117" in text and "112" in text and "0800 147 111" in text
+    for number in ("09 2525 0111", "09 2525 0112", "09 2525 0113"):
+        assert number in text
+    # No other crisis-line-like number may slip in.
+    import re
+
+    assert set(re.findall(r"09 2525 01\d\d", text)) == {"09 2525 0111", "09 2525 0112", "09 2525 0113"}
