@@ -32,7 +32,7 @@ directory: setup ## create and seed the service directory (SQLite, or DIRECTORY_
 	$(PY) -m actions.directory.seed
 
 train: setup ## train the model when its data or config changed
-	$(RASA) train --quiet
+	$(RASA) train --domain domain --quiet
 
 actions: setup directory ## run the action server in the foreground
 	$(RASA) run actions --port $(ACTION_PORT) --actions actions
@@ -47,13 +47,13 @@ run: setup directory train ## set up, start the action server and the Rasa serve
 test: setup test-validate test-unit train test-dialogue test-nlu ## everything CI runs
 
 test-validate: setup ## domain and training data consistency
-	$(RASA) data validate --fail-on-warnings --max-history 4
+	$(RASA) data validate --domain domain --fail-on-warnings --max-history 4
 
 test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety net
 	$(BIN)/pytest -q tests
 
 test-dialogue: setup ## test stories in fi, sv and en against the trained model
-	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
+	$(RASA) test core --domain domain --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
 
 test-nlu: setup ## held-out NLU accuracy per language, with a floor
 	$(PY) -m bench.nlu_accuracy --floor-file tests/nlu_heldout/floor.yml

@@ -104,9 +104,9 @@ def strip_places(text: str) -> str:
 
 
 def municipalities_of(county: str) -> list[Municipality]:
-    """The county's municipalities, main towns first, then alphabetically."""
+    """The county's municipalities, main towns first, each group in the data file's order (centre first)."""
     rows = [m for m in all_municipalities() if m.county == county]
-    return sorted(rows, key=lambda m: (not m.main, m.fi))
+    return sorted(rows, key=lambda m: not m.main)
 
 
 _ONE_TO_ONE = str.maketrans({"ä": "a", "ö": "o", "å": "a", "Ä": "a", "Ö": "o", "Å": "a"})

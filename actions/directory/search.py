@@ -16,7 +16,8 @@ _STOPWORDS = {
            "ma", "mun", "minun", "minulla", "haluan", "tarvitsen", "tarttisin", "tarviin", "jossa", "onko", "kun",
            "apua", "palvelu", "palvelut", "palvelua", "kiitos", "hei", "ja", "tai", "on", "se", "ne", "etta"},
     "sv": {"var", "hur", "vad", "kan", "jag", "min", "mitt", "vill", "behover", "far", "finns", "det", "som",
-           "och", "eller", "hjalp", "tjanst", "tjanster", "tack", "hej", "en", "ett", "att", "man", "med"},
+           "och", "eller", "hjalp", "tjanst", "tjanster", "tack", "hej", "en", "ett", "att", "man", "med", "for", "av",
+           "till", "om", "pa", "i"},
     "en": {"where", "how", "what", "can", "get", "need", "want", "have", "the", "and", "for", "with", "help",
            "service", "services", "please", "thanks", "hello", "is", "are", "there", "any", "my", "me", "you"},
 }
