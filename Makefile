@@ -53,7 +53,7 @@ test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety
 	$(BIN)/pytest -q tests
 
 test-dialogue: setup ## test stories in fi, sv and en against the trained model
-	$(RASA) test core --domain domain --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
+	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
 
 test-nlu: setup ## held-out NLU accuracy per language, with a floor
 	$(PY) -m bench.nlu_accuracy --floor-file tests/nlu_heldout/floor.yml
