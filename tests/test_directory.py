@@ -137,3 +137,14 @@ def test_today_hours_follow_the_weekday_and_exceptions() -> None:
     assert hours_on([weekly, holiday], monday).closed
     assert not hours_on([], monday).known
     assert hours_on([_hours(is_always_open=True)], saturday).always_open
+
+
+def test_a_town_without_its_own_location_is_shown_the_main_towns(client: DirectoryClient) -> None:
+    [card, *_] = client.services_for_topic("dental_care", "781", "fi")  # Sysmä has no dental clinic of its own
+    towns = [ch.municipality_code for ch in card.channels if ch.kind == "ServiceLocation"]
+    assert towns and all(places.by_code(code).main for code in towns)
+
+
+def test_a_town_with_its_own_location_is_shown_only_that_one(client: DirectoryClient) -> None:
+    [card, *_] = client.services_for_topic("dental_care", "398", "fi")
+    assert [ch.municipality_code for ch in card.channels if ch.kind == "ServiceLocation"] == ["398"]

@@ -17,6 +17,7 @@ from actions.directory import db
 from actions.directory.hours import TodayHours, hours_on, now_in_finland
 from actions.directory.models import County, SearchTerm, Service, ServiceArea, ServiceChannel
 from actions.directory.search import LANGUAGES, stems
+from opastin import places
 
 FALLBACK_ORDER = ("fi", "sv", "en")
 MIN_PREFIX = 5  # a query stem this long also matches longer terms (Finnish compounds: "hammas" → "hammaslaakar")
@@ -102,7 +103,9 @@ def _channel_order(channel: ServiceChannel, municipality_code: Optional[str], la
     """Here before elsewhere, phone lines in the person's language first, locations before county-wide lines."""
     local = channel.municipality_code is not None and channel.municipality_code == municipality_code
     own_language = any(p.language == language for p in channel.phones)
-    return (not local, not own_language, channel.channel_type != "ServiceLocation", channel.id)
+    town = places.by_code(channel.municipality_code or "")
+    main_town = town is not None and town.main
+    return (not local, not own_language, channel.channel_type != "ServiceLocation", not main_town, channel.id)
 
 
 class DirectoryClient:
@@ -180,7 +183,10 @@ class DirectoryClient:
 
     def _card(self, service: Service, municipality_code: Optional[str], language: str, day: date) -> ServiceCard:
         channels = sorted(service.channels, key=lambda c: _channel_order(c, municipality_code, language))
-        locations = [c for c in channels if c.channel_type == "ServiceLocation"][: self._max_locations]
+        locations = [c for c in channels if c.channel_type == "ServiceLocation"]
+        own_town = [c for c in locations if c.municipality_code == municipality_code]
+        # The person's own town when it has one; otherwise the first towns that do (main towns first).
+        locations = own_town[:1] if own_town else locations[: self._max_locations]
         others = [c for c in channels if c.channel_type != "ServiceLocation"]
         chosen = sorted(locations + others, key=lambda c: _channel_order(c, municipality_code, language))
         return ServiceCard(
