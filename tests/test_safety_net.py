@@ -11,12 +11,13 @@ EMERGENCIES = [
     "kipua rinnassa ja hikoiluttaa", "luulen että isällä on aivohalvaus, suupieli roikkuu", "lapsi nieli pesuainetta",
     "vuotaa tosi paljon verta", "talo palaa", "mummi kouristelee", "ei saa henkeä", "hengitys on pysähtynyt",
     "aiti ei hengita",  # without ä
+    "vauva joi klooria", "lapsi söi tiskiainetta",
     # sv
     "pappa andas inte", "min man är medvetslös", "hon har ont i bröstet", "jag tror det är en stroke",
-    "barnet har svalt tvättmedel", "det brinner i köket", "han blöder kraftigt", "mamma vaknar inte",
+    "barnet har svalt tvättmedel", "det brinner i köket", "barnet har druckit diskmedel", "han blöder kraftigt", "mamma vaknar inte",
     # en
     "my husband is not breathing", "he collapsed and is unconscious", "severe chest pain", "i think she has a stroke",
-    "child swallowed pills", "my house is on fire", "he cant breathe", "she won't wake up", "bleeding won't stop",
+    "child swallowed pills", "my son drank bleach", "my house is on fire", "he cant breathe", "she won't wake up", "bleeding won't stop",
 ]
 CRISES = [
     "en jaksa enää elää", "mietin itsemurhaa", "haluan kuolla", "mies lyö minua", "väkivaltaa kotona",
