@@ -19,6 +19,15 @@ service_channels = Table(
 )
 
 
+class _TextColumns:
+    """A text of one kind in one language: PTV keeps names and descriptions as such lists."""
+
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(32), nullable=False)  # Name | Summary | Description
+    language = Column(String(8), nullable=False)
+    value = Column(Text, nullable=False)
+
+
 class County(Base):
     """A wellbeing services county; PTV has no such area type, so it is its municipalities."""
 
@@ -68,13 +77,9 @@ class Service(Base):
     channels = relationship("ServiceChannel", secondary=service_channels, back_populates="services")
 
 
-class ServiceText(Base):
+class ServiceText(_TextColumns, Base):
     __tablename__ = "service_texts"
-    id = Column(Integer, primary_key=True)
     service_id = Column(String(64), ForeignKey("services.id", ondelete="CASCADE"), index=True, nullable=False)
-    kind = Column(String(32), nullable=False)  # Name | Summary | Description
-    language = Column(String(8), nullable=False)
-    value = Column(Text, nullable=False)
 
 
 class ServiceKeyword(Base):
@@ -123,13 +128,9 @@ class ServiceChannel(Base):
     services = relationship("Service", secondary=service_channels, back_populates="channels")
 
 
-class ChannelText(Base):
+class ChannelText(_TextColumns, Base):
     __tablename__ = "service_channel_texts"
-    id = Column(Integer, primary_key=True)
     channel_id = Column(String(64), ForeignKey("service_channels.id", ondelete="CASCADE"), index=True, nullable=False)
-    kind = Column(String(32), nullable=False)  # Name | Summary | Description
-    language = Column(String(8), nullable=False)
-    value = Column(Text, nullable=False)
 
 
 class ChannelPhone(Base):

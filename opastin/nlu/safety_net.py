@@ -1,43 +1,24 @@
 """NLU component that puts the deterministic safety net after the intent classifiers."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from opastin.nlu.base import MessageRule
 from opastin.safety import override_intent
 
 SAFETY_NET_KEY = "safety_net"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyNet(GraphComponent, IntentClassifier):
+class SafetyNet(MessageRule, IntentClassifier):
     """Replaces the predicted intent with emergency/crisis_support when the wording is unmistakable.
 
     Runs after FallbackClassifier, so that a low-confidence "isä ei hengitä" is not a fallback.
     The classifier's own guess stays in the intent ranking and in `safety_net` for trainers.
     """
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SafetyNet":
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self._apply(message)
-        return messages
 
     @staticmethod
     def _apply(message: Message) -> None:
