@@ -68,7 +68,7 @@ def servers(model: str, action_port: int, rasa_port: int) -> Iterator[str]:
     logs = ROOT / "var" / "log"
     logs.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as endpoints:
-        endpoints.write(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+        endpoints.write(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n')
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
     processes = [
         subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
