@@ -102,19 +102,19 @@ class ActionShowServices(Action):
         unknown = tracker.get_slot("municipality_unknown")
         municipality = places.resolve(tracker.get_slot("municipality") or "")
 
-        if request.empty:
-            if unknown or municipality is None:
-                return self._ask_municipality(dispatcher, language, unknown, request)
-            dispatcher.utter_message(text=messages.text("municipality_noted", language, place=municipality.name(language)))
-            return []
-        if request.topic == SEARCH and not request.query:
-            dispatcher.utter_message(text=messages.text("ask_service_query", language))
-            return []
         if unknown:
             outside = places.resolve(unknown)
             if outside is not None and outside.county is None:
                 return self._answer_outside_area(dispatcher, language, outside, request)
             return self._ask_municipality(dispatcher, language, unknown, request)
+        if request.empty:
+            if municipality is None:
+                return self._ask_municipality(dispatcher, language, None, request)
+            dispatcher.utter_message(text=messages.text("municipality_noted", language, place=municipality.name(language)))
+            return []
+        if request.topic == SEARCH and not request.query:
+            dispatcher.utter_message(text=messages.text("ask_service_query", language))
+            return []
         if municipality is None:
             return self._ask_municipality(dispatcher, language, None, request)
         return self._answer(dispatcher, language, municipality, request)
@@ -139,7 +139,7 @@ class ActionShowServices(Action):
     def _answer_outside_area(self, dispatcher: CollectingDispatcher, language: str, place: places.Municipality,
                              request: Request) -> list[EventType]:
         try:
-            found = lookup(self._client, request, None, language)
+            found = [] if request.empty else lookup(self._client, request, None, language)
         except DirectoryUnavailable:
             found = []
         name = place.name(language)

@@ -124,3 +124,15 @@ def test_a_person_is_reached_through_the_customer_guidance_line(sqlite_client, i
     _, messages = run(ActionOfferHumanContact(sqlite_client), make_tracker("ihminen", intent, slots={"municipality": "Pori"}))
     assert intro in messages[0]["text"]
     assert "Puhelin: 02 555" in messages[1]["text"]  # Satakunta's area code
+
+
+def test_a_place_outside_the_area_with_nothing_asked_says_so(action) -> None:
+    _, messages = run(action, make_tracker("asun Helsingissä", "inform_municipality",
+                                           slots={"municipality_unknown": "Helsingissä"}))
+    assert "Helsinki ei kuulu tämän palvelun alueeseen" in messages[0]["text"]
+    assert "En tunnista" not in messages[0]["text"]
+
+
+def test_a_known_municipality_with_nothing_asked_is_acknowledged(action) -> None:
+    _, messages = run(action, make_tracker("asun Porissa", "inform_municipality", slots={"municipality": "Pori"}))
+    assert messages[0]["text"] == "Selvä, Pori. Mitä palvelua etsit?"
