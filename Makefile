@@ -31,8 +31,9 @@ setup: $(STAMP) ## create .venv with Python 3.10 and install the pinned packages
 directory: setup ## create and seed the service directory (SQLite, or DIRECTORY_URL)
 	$(PY) -m actions.directory.seed
 
-train: setup ## train the model when its data or config changed
+train: setup ## train the model (Rasa reuses cached parts, so an unchanged project takes seconds)
 	$(RASA) train --domain domain --quiet
+	@ls -t models/*.tar.gz | tail -n +2 | xargs -r rm -f --  # keep only the newest model
 
 actions: setup directory ## run the action server in the foreground
 	$(RASA) run actions --port $(ACTION_PORT) --actions actions
@@ -40,7 +41,7 @@ actions: setup directory ## run the action server in the foreground
 run: setup directory train ## set up, start the action server and the Rasa server, open a chat
 	@mkdir -p var/log
 	@$(RASA) run actions --port $(ACTION_PORT) --actions actions > var/log/actions.log 2>&1 & \
-	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
+	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT HUP INT TERM; \
 	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
 	  $(RASA) shell --endpoints endpoints.yml --port $(RASA_PORT)
 
