@@ -6,7 +6,7 @@ in Finnish) and says when it fell back, so that the answer can tell the person.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import and_, func, literal, or_, select
@@ -14,8 +14,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from actions.directory import db
-from actions.directory.hours import TodayHours, hours_on, now_in_finland
-from actions.directory.models import County, SearchTerm, Service, ServiceArea, ServiceChannel
+from actions.directory.hours import FINLAND, TodayHours, hours_on, now_in_finland
+from actions.directory.models import (
+    County,
+    Event,
+    EventKeyword,
+    EventTheme,
+    SearchTerm,
+    Service,
+    ServiceArea,
+    ServiceChannel,
+    ServiceTheme,
+)
 from actions.directory.search import LANGUAGES, stems
 from opastin import places
 
@@ -66,10 +76,84 @@ class ServiceCard:
     is_sample: bool
     nationwide: bool
     channels: tuple[ChannelCard, ...] = field(default_factory=tuple)
+    low_threshold: bool = False
+    priority: int = 100
 
     def fell_back(self, language: str) -> bool:
         """True when a text of the card is shown in another language than the person's."""
         return self.name.fell_back(language) or bool(self.summary and self.summary.fell_back(language))
+
+
+@dataclass(frozen=True)
+class EventCard:
+    """The next occurrence of an event (series), as the person needs it: what, when, where, price."""
+
+    id: str
+    series: str
+    name: Localized
+    summary: Optional[Localized]
+    provider: Optional[Localized]
+    start: datetime  # Finnish time
+    end: Optional[datetime]
+    every_weeks: Optional[int]
+    place: Optional[str]
+    municipality_code: Optional[str]
+    online: bool
+    free: bool
+    price: Optional[Localized]
+    registration_required: bool
+    min_age: Optional[int]
+    max_age: Optional[int]
+    url: Optional[str]
+    phones: tuple[str, ...]
+    is_sample: bool
+
+    def fell_back(self, language: str) -> bool:
+        return self.name.fell_back(language) or bool(self.summary and self.summary.fell_back(language))
+
+
+def utc_now() -> datetime:
+    """Now in UTC without a zone, as event times are stored."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _local(moment: Optional[datetime]) -> Optional[datetime]:
+    return moment.replace(tzinfo=timezone.utc).astimezone(FINLAND) if moment else None
+
+
+def _event_place(event: Event, language: str) -> Optional[str]:
+    named = localize(event.texts, "PlaceName", language)
+    if named:
+        return named.value
+    if event.location is None:
+        return None
+    name = localize(event.location.texts, "Name", language)
+    address = _address(event.location, language)
+    return ", ".join(filter(None, [name.value if name else None, address]))
+
+
+def _event_card(event: Event, language: str) -> EventCard:
+    return EventCard(
+        id=event.id,
+        series=event.super_event_id or event.id,
+        name=localize(event.texts, "Name", language) or Localized(event.id, "fi"),
+        summary=localize(event.texts, "ShortDescription", language),
+        provider=localize(event.texts, "Provider", language),
+        start=_local(event.start_time),
+        end=_local(event.end_time),
+        every_weeks=event.every_weeks,
+        place=_event_place(event, language),
+        municipality_code=event.municipality_code,
+        online=event.is_online,
+        free=event.is_free,
+        price=localize(event.texts, "Price", language),
+        registration_required=event.registration_required,
+        min_age=event.audience_min_age,
+        max_age=event.audience_max_age,
+        url=event.info_url,
+        phones=_phones(event.location, language) if event.location is not None else (),
+        is_sample=event.is_sample,
+    )
 
 
 def _address(channel: ServiceChannel, language: str) -> Optional[str]:
@@ -198,7 +282,59 @@ class DirectoryClient:
             is_sample=service.is_sample or any(c.is_sample for c in chosen),
             nationwide=service.area_type == "Nationwide",
             channels=tuple(_channel_card(c, language, day) for c in chosen),
+            low_threshold=bool(service.low_threshold),
+            priority=service.priority,
         )
+
+    def services_for_theme(
+        self, theme: str, municipality_code: Optional[str], language: str, *, topics: Sequence[str] = (),
+        words: str = "", limit: int = 20,
+    ) -> list[ServiceCard]:
+        """Services tagged with a wellbeing theme, then those of its topics that its words find."""
+        tagged = select(ServiceTheme.service_id).where(ServiceTheme.theme == theme)
+        query = select(Service).where(Service.id.in_(tagged)).where(self._available_in(municipality_code))
+        found = self._cards(query, municipality_code, language, limit)
+        if words and topics:
+            seen = {card.id for card in found}
+            found += [card for card in self.search(words, municipality_code, language, limit=limit, topics=topics)
+                      if card.id not in seen]
+        return found[:limit]
+
+    def upcoming_events(
+        self, theme: str, county_code: Optional[str], language: str, *, words: Sequence[str] = (),
+        now: Optional[datetime] = None, limit: int = 20,
+    ) -> list[EventCard]:
+        """The next occurrence of each event series of the theme in the county, soonest first.
+
+        Only events that have not started yet and are not cancelled: a past event is never shown.
+        """
+        now = now or utc_now()
+        keyword_match = select(EventKeyword.event_id).where(func.lower(EventKeyword.value).in_(
+            [w.lower() for w in words])) if words else None
+        themed = select(EventTheme.event_id).where(EventTheme.theme == theme)
+        about = Event.id.in_(themed) if keyword_match is None else or_(Event.id.in_(themed), Event.id.in_(keyword_match))
+        series = func.coalesce(Event.super_event_id, Event.id)
+        upcoming = (
+            select(series.label("series"), func.min(Event.start_time).label("next_start"))
+            .where(about)
+            .where(Event.start_time > now)
+            .where(Event.event_status == "EventScheduled")
+            .group_by(series)
+        )
+        if county_code is not None:
+            upcoming = upcoming.where(Event.county_code == county_code)
+        upcoming = upcoming.subquery()
+        query = (
+            select(Event)
+            .join(upcoming, and_(series == upcoming.c.series, Event.start_time == upcoming.c.next_start))
+            .order_by(Event.start_time, Event.id)
+            .limit(limit)
+        )
+        try:
+            with self._session() as session:
+                return [_event_card(event, language) for event in session.scalars(query)]
+        except SQLAlchemyError as error:
+            raise DirectoryUnavailable(str(error)) from error
 
     def county_names(self, language: str) -> list[str]:
         """The counties this directory serves, named in the language."""

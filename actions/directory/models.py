@@ -6,7 +6,7 @@ only in Finnish and the assistant must know when it falls back.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -70,6 +70,9 @@ class Service(Base):
     organization_id = Column(String(64), ForeignKey("organizations.id"), index=True)
     is_sample = Column(Boolean, nullable=False, default=True)
     priority = Column(Integer, nullable=False, default=100)  # lower first among equals
+    # Open to anyone without referral or booking (a drop-in meeting place, a library); PTV has no
+    # such field, so an importer leaves it False and the county sets it where it knows.
+    low_threshold = Column(Boolean, nullable=False, default=False)
     texts = relationship("ServiceText", cascade="all, delete-orphan", lazy="selectin")
     keywords = relationship("ServiceKeyword", cascade="all, delete-orphan")
     themes = relationship("ServiceTheme", cascade="all, delete-orphan", lazy="selectin")
@@ -187,3 +190,56 @@ class OpeningHour(Base):
     day_to = Column(Integer, nullable=False)
     from_time = Column(Time, nullable=False)
     to_time = Column(Time, nullable=False)
+
+
+class Event(Base):
+    """One occurrence of an event, in the shape of Linked Events.
+
+    A recurring group is a series of occurrences sharing `super_event_id` (Linked Events'
+    `super_event`), so that "every Tuesday" can be shown once with its next date. Times are UTC
+    without a zone (SQLite keeps no zones), as Linked Events' `start_time`/`end_time` are UTC.
+    """
+
+    __tablename__ = "events"
+    id = Column(String(160), primary_key=True)
+    source = Column(String(16), nullable=False, default="seed")  # seed | linkedevents
+    super_event_id = Column(String(160), index=True)
+    every_weeks = Column(Integer)  # 1 weekly, 2 every other week, None a single event
+    start_time = Column(DateTime, nullable=False, index=True)
+    end_time = Column(DateTime)
+    event_status = Column(String(32), nullable=False, default="EventScheduled")  # | EventCancelled | EventPostponed
+    county_code = Column(String(32), ForeignKey("counties.code"), index=True)
+    municipality_code = Column(String(3), ForeignKey("municipalities.code"), index=True)  # None = online
+    location_id = Column(String(64), ForeignKey("service_channels.id", ondelete="SET NULL"))
+    is_online = Column(Boolean, nullable=False, default=False)
+    is_free = Column(Boolean, nullable=False, default=True)
+    registration_required = Column(Boolean, nullable=False, default=False)
+    audience_min_age = Column(Integer)
+    audience_max_age = Column(Integer)
+    info_url = Column(String(500))
+    is_sample = Column(Boolean, nullable=False, default=True)
+    texts = relationship("EventText", cascade="all, delete-orphan", lazy="selectin")
+    keywords = relationship("EventKeyword", cascade="all, delete-orphan")
+    themes = relationship("EventTheme", cascade="all, delete-orphan", lazy="selectin")
+    location = relationship("ServiceChannel", lazy="selectin")
+
+
+class EventText(_TextColumns, Base):
+    """Name | ShortDescription | Price | Provider | PlaceName, per language."""
+
+    __tablename__ = "event_texts"
+    event_id = Column(String(160), ForeignKey("events.id", ondelete="CASCADE"), index=True, nullable=False)
+
+
+class EventKeyword(Base):
+    __tablename__ = "event_keywords"
+    id = Column(Integer, primary_key=True)
+    event_id = Column(String(160), ForeignKey("events.id", ondelete="CASCADE"), index=True, nullable=False)
+    language = Column(String(8), nullable=False)
+    value = Column(String(200), nullable=False)
+
+
+class EventTheme(Base):
+    __tablename__ = "event_themes"
+    event_id = Column(String(160), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    theme = Column(String(64), primary_key=True, index=True)

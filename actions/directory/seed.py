@@ -1,8 +1,9 @@
 """Create the directory schema and fill it with the seed data (python -m actions.directory.seed).
 
 The seed expands service templates (seed/services.yml) over the counties and towns of
-seed/counties.yml and adds the national services of seed/national.yml. It writes the same
-tables a PTV import writes, marking regional rows as sample data.
+seed/counties.yml, adds the national services of seed/national.yml and the dated occurrences of
+the sample events of seed/events.yml. It writes the same tables a PTV import writes, marking
+regional rows as sample data.
 """
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from actions.directory import db
+from actions.directory import db, seed_events
 from actions.directory.hours import parse_weekly
 from actions.directory.models import (
     Base,
@@ -93,6 +96,7 @@ def _service(service_id: str, template: dict[str, Any], *, org: str, sample: boo
     service = Service(
         id=service_id, source="seed", topic=template["topic"], charge_type=template.get("charge"),
         area_type=area_type, organization_id=org, is_sample=sample, priority=template.get("priority", 100),
+        low_threshold=bool(template.get("low_threshold", False)),
     )
     service.texts = _texts(ServiceText, "Name", template["names"]) + _texts(ServiceText, "Summary", template.get("summaries"))
     service.keywords = [ServiceKeyword(language=lang, value=word)
@@ -205,25 +209,67 @@ def build_national_services(session: Session) -> int:
     return len(rows)
 
 
+def _events(session: Session, *, replace: bool = False) -> int:
+    templates = _load("events.yml")["events"]
+    counties = _load("counties.yml")["counties"]
+    if replace:
+        return seed_events.replace_events(session, templates, counties)
+    return seed_events.build_events(session, templates, counties)
+
+
 def seed(session: Session) -> int:
     """Write all seed rows into an empty schema; returns the number of services."""
     build_county_rows(session)
     count = build_county_services(session) + build_national_services(session)
+    _events(session)
     session.commit()
     return count
 
 
+def _outdated_schema(engine: Engine) -> list[str]:
+    """Tables whose columns differ from the models (a directory seeded by an older version)."""
+    inspector = inspect(engine)
+    existing = set(inspector.get_table_names())
+    outdated = []
+    for table in Base.metadata.sorted_tables:
+        if table.name in existing:
+            columns = {c["name"] for c in inspector.get_columns(table.name)}
+            if not set(table.columns.keys()) <= columns:
+                outdated.append(table.name)
+    return outdated
+
+
+def _only_seed_rows(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return not connection.execute(sql_text("SELECT 1 FROM services WHERE source <> 'seed' LIMIT 1")).first()
+
+
 def ensure_seeded(url: str | None = None, *, reset: bool = False) -> int:
-    """Create the schema and seed it unless it already holds services. Returns the service count."""
+    """Create the schema and seed it unless it already holds services. Returns the service count.
+
+    A directory that holds only seed data is rebuilt when its schema is older than the models;
+    one with imported data is never dropped (that needs a migration, so it stops with a message).
+    The sample events are renewed when they run short, so that they never go stale.
+    """
     engine = db.engine_for(url or db.directory_url())
+    outdated = _outdated_schema(engine)
+    if outdated and not reset:
+        if not _only_seed_rows(engine):
+            raise SystemExit(f"directory schema is older than the code (tables {outdated}) and holds imported data: "
+                             "migrate it or re-import it with --reset")
+        log.warning("directory schema is older than the code (%s): rebuilding the seed data", outdated)
+        reset = True
     if reset:
         Base.metadata.drop_all(engine)
     db.create_schema(engine)
     with db.session_factory(url)() as session:
         existing = session.scalar(select(func.count()).select_from(Service))
-        if existing:
-            return existing
-        return seed(session)
+        if not existing:
+            return seed(session)
+        if seed_events.needs_refresh(session):
+            _events(session, replace=True)
+            session.commit()
+        return existing
 
 
 def main() -> None:
