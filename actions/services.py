@@ -27,7 +27,6 @@ TOPIC_INTENTS = {
 # words name none, the default topic answers (the health station for hours, the customer guidance
 # for contacts, the fees service for fees).
 QUESTION_DEFAULTS = {"contact_info": "contact_info", "opening_hours": "book_appointment", "client_fees": "client_fees"}
-TOPIC_ALIASES = {"start_wellbeing_survey": "wellbeing_activities"}
 SEARCH = "find_service"
 MAX_QUERY = 500  # a service search needs no more; longer texts are cut, not refused
 
@@ -53,8 +52,8 @@ def request_from(tracker: Tracker) -> Request:
     words = "" if text.startswith("/") else places.strip_places(text)
     if intent == "inform_municipality":
         return Request(tracker.get_slot("pending_topic"), tracker.get_slot("pending_query"))
-    if intent in TOPIC_INTENTS or intent in TOPIC_ALIASES:
-        return Request(TOPIC_ALIASES.get(intent, intent), None)
+    if intent in TOPIC_INTENTS:
+        return Request(intent, None)
     if intent in QUESTION_DEFAULTS:
         return Request(intent, words or None)
     if intent == SEARCH:
@@ -134,6 +133,11 @@ class ActionShowServices(Action):
             return _clear_pending()
         intro = {"wellbeing_activities": "wellbeing_intro", SEARCH: "search_intro"}.get(request.topic or "", "services_intro")
         cards.utter_cards(dispatcher, language, messages.text(intro, language, place=place), found)
+        if request.topic == "wellbeing_activities":
+            # Offered, never forced: the questionnaire starts only from this button or when asked for.
+            dispatcher.utter_message(text=messages.text("survey_offer", language),
+                                     buttons=[{"title": messages.text("button_start_survey", language),
+                                               "payload": "/start_wellbeing_survey"}])
         return _clear_pending()
 
     def _answer_outside_area(self, dispatcher: CollectingDispatcher, language: str, place: places.Municipality,

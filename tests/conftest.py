@@ -69,6 +69,7 @@ def make_tracker(
     slots: Optional[dict[str, Any]] = None,
     metadata: Optional[dict[str, Any]] = None,
     earlier_user_messages: int = 0,
+    active_loop: Optional[str] = None,
 ) -> Tracker:
     """A tracker as Rasa sends it to the action server after the latest user message."""
     latest = {
@@ -89,6 +90,6 @@ def make_tracker(
         events=events,
         paused=False,
         followup_action=None,
-        active_loop={},
+        active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )

@@ -1,0 +1,106 @@
+"""What to suggest for a theme the person does not practise now, in the order we promise.
+
+Nearby first (the person's own town, then elsewhere in the county, then online or national):
+a free group 80 km away helps an elderly person less than one round the corner. Within the same
+distance: free before paid, low-threshold (no booking, no referral) before the rest, events
+(concrete: "come on Tuesday") before standing services, sooner before later. Three at a time,
+and among them at least one service when the same distance has one, so that there is always a
+place to call or visit besides the dates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional, Union
+
+from actions.directory.client import DirectoryClient, EventCard, ServiceCard
+from actions.wellbeing.themes import Theme
+from opastin import places
+
+HERE, COUNTY, ONLINE = 0, 1, 2
+PAGE = 3
+MAX_CANDIDATES = 12
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    card: Union[EventCard, ServiceCard]
+    nearness: int  # HERE | COUNTY | ONLINE
+
+    @property
+    def is_event(self) -> bool:
+        return isinstance(self.card, EventCard)
+
+    @property
+    def free(self) -> bool:
+        return self.card.free
+
+    @property
+    def low_threshold(self) -> bool:
+        if isinstance(self.card, EventCard):
+            return not self.card.registration_required
+        return self.card.low_threshold
+
+    def sort_key(self) -> tuple:
+        if isinstance(self.card, EventCard):
+            return (self.nearness, not self.free, not self.low_threshold, 0, self.card.start.timestamp(), self.card.id)
+        return (self.nearness, not self.free, not self.low_threshold, 1, self.card.priority, self.card.id)
+
+
+def service_nearness(card: ServiceCard, municipality_code: Optional[str]) -> int:
+    if card.nationwide:
+        return ONLINE
+    here = any(c.kind == "ServiceLocation" and c.municipality_code == municipality_code for c in card.channels)
+    return HERE if here else COUNTY
+
+
+def event_nearness(card: EventCard, municipality_code: Optional[str]) -> int:
+    if card.online:
+        return ONLINE
+    return HERE if municipality_code and card.municipality_code == municipality_code else COUNTY
+
+
+def ranked(suggestions: list[Suggestion]) -> list[Suggestion]:
+    """All suggestions in the promised order, each page of three holding a service when one is near enough."""
+    ordered = _distinct(sorted(suggestions, key=Suggestion.sort_key))
+    pages: list[Suggestion] = []
+    rest = ordered
+    while rest:
+        page, rest = rest[:PAGE], rest[PAGE:]
+        if len(page) == PAGE and all(s.is_event for s in page):
+            service = next((s for s in rest if not s.is_event and s.nearness == page[-1].nearness), None)
+            if service is not None:
+                rest = [page[-1], *(s for s in rest if s is not service)]
+                page = [*page[:-1], service]
+        pages += page
+    return pages
+
+
+def _distinct(ordered: list[Suggestion]) -> list[Suggestion]:
+    """The same group in two other towns is one suggestion: the nearest, soonest one."""
+    seen: set[tuple[bool, str]] = set()
+    kept = []
+    for suggestion in ordered:
+        key = (suggestion.is_event, suggestion.card.name.value)
+        if key not in seen:
+            seen.add(key)
+            kept.append(suggestion)
+    return kept
+
+
+def suggestions_for(client: DirectoryClient, theme: Theme, municipality: Optional[places.Municipality],
+                    language: str, *, now: Optional[datetime] = None) -> list[Suggestion]:
+    """Every suggestion for the theme in the person's municipality (or online only when it is unknown)."""
+    code = municipality.code if municipality else None
+    county = municipality.county if municipality else None
+    services = client.services_for_theme(theme.key, code, language, topics=theme.topics,
+                                         words=theme.search_words(language), limit=MAX_CANDIDATES)
+    found = [Suggestion(card, service_nearness(card, code)) for card in services]
+    if county is not None:
+        events = client.upcoming_events(theme.key, county, language, now=now, limit=MAX_CANDIDATES)
+        found += [Suggestion(card, event_nearness(card, code)) for card in events]
+    return ranked(found)
+
+
+def nothing_nearby(page: list[Suggestion]) -> bool:
+    return bool(page) and all(s.nearness != HERE for s in page)
