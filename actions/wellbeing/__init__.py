@@ -1,1 +1,1 @@
-"""The wellbeing questionnaire\x27s parts that are not Rasa actions: the card, answers, suggestions."""
+"""The wellbeing questionnaire's parts that are not Rasa actions: the card, answers and suggestions."""
