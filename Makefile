@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup directory train actions run test test-unit test-validate test-dialogue test-nlu bench constraints clean
+.PHONY: help setup directory train actions run test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,13 +45,16 @@ run: setup directory train ## set up, start the action server and the Rasa serve
 	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
 	  $(RASA) shell --endpoints endpoints.yml --port $(RASA_PORT)
 
-test: setup test-validate test-unit train test-dialogue test-nlu ## everything CI runs
+test: setup test-validate test-unit train test-dialogue test-nlu test-e2e ## everything CI runs
 
 test-validate: setup ## domain and training data consistency
 	$(RASA) data validate --domain domain --fail-on-warnings --max-history 4
 
-test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety net
-	$(BIN)/pytest -q tests
+test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety net, questionnaire
+	$(BIN)/pytest -q -m "not e2e" tests
+
+test-e2e: setup ## conversations through the real Rasa server and action server (needs a trained model)
+	$(BIN)/pytest -q -m e2e tests/e2e
 
 test-dialogue: setup ## test stories in fi, sv and en against the trained model
 	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot

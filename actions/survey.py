@@ -294,6 +294,8 @@ class ActionRecommendWellbeingServices(Action):
             summary += " " + messages.text("survey_more_themes_left", language,
                                            themes=", ".join(t.name(language) for t in later))
         dispatcher.utter_message(text=summary, buttons=more_buttons(chosen, language))
+        if any(t.offer_person and answers.get(t.key) == Answer.NOT_NOW.value for t in chosen):
+            dispatcher.utter_message(text=messages.text("survey_offer_person", language), buttons=[human_button(language)])
         return shown
 
 

@@ -1,7 +1,7 @@
 """`make bench`: held-out accuracy per language, training time, and REST latency under 20 conversations.
 
-Starts its own action server and Rasa server on spare ports, talks to them only over loopback,
-and stops them at the end. Prints numbers; asserts nothing.
+Starts its own action server and Rasa server (opastin/devstack.py), talks to them only over
+loopback, and stops them at the end. Prints numbers; asserts nothing.
 """
 from __future__ import annotations
 
@@ -15,13 +15,12 @@ import tempfile
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import requests
 
 from bench import nlu_accuracy
+from opastin.devstack import servers
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -48,45 +47,6 @@ def measure_training(out_dir: str) -> float:
     subprocess.run([str(BIN / "rasa"), "train", "--domain", "domain", "--force", "--quiet", "--out", out_dir], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
-
-
-def wait_until(url: str, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} did not answer within {seconds:.0f}s")
-
-
-@contextmanager
-def servers(model: str, action_port: int, rasa_port: int) -> Iterator[str]:
-    """The action server and the Rasa server, as `make run` starts them, on bench ports."""
-    logs = ROOT / "var" / "log"
-    logs.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as endpoints:
-        endpoints.write(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n')
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    processes = [
-        subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
-                         cwd=ROOT, env=env, stdout=open(logs / "bench-actions.log", "w"), stderr=subprocess.STDOUT),
-        subprocess.Popen([str(BIN / "rasa"), "run", "--enable-api", "-m", model, "--port", str(rasa_port),
-                          "--endpoints", endpoints.name, "--credentials", "credentials.yml"],
-                         cwd=ROOT, env=env, stdout=open(logs / "bench-rasa.log", "w"), stderr=subprocess.STDOUT),
-    ]
-    try:
-        wait_until(f"http://127.0.0.1:{action_port}/health", 120)
-        wait_until(f"http://127.0.0.1:{rasa_port}/status", 300)
-        yield f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-        os.unlink(endpoints.name)
 
 
 def converse(url: str, script: list[str], latencies: list[float], errors: list[str], lock: threading.Lock) -> None:
@@ -146,8 +106,8 @@ def main() -> int:
     agent = nlu_accuracy.load_agent(model)
     nlu_accuracy.report([nlu_accuracy.evaluate(agent, language) for language in nlu_accuracy.LANGUAGES])
     del agent
-    with servers(model, args.action_port, args.rasa_port) as url:
-        numbers = load_test(url, args.concurrent, args.rounds)
+    with servers(model, action_port=args.action_port, rasa_port=args.rasa_port, name="bench") as base:
+        numbers = load_test(f"{base}/webhooks/rest/webhook", args.concurrent, args.rounds)
     print(f"\nREST channel, {args.concurrent} concurrent conversations × {args.rounds} rounds:")
     print(f"  requests {numbers['requests']}, errors {numbers['errors']}")
     print(f"  latency p50 {numbers['p50_ms']:.0f} ms, p95 {numbers['p95_ms']:.0f} ms, p99 {numbers['p99_ms']:.0f} ms, "

@@ -149,6 +149,15 @@ def test_nothing_nearby_is_said_and_the_county_wide_options_are_given(sqlite_cli
     assert "Lähelläsi ei nyt ole" in messages[1]["text"]
 
 
+def test_not_now_for_mood_also_offers_a_person(sqlite_client, reporting_url) -> None:
+    _, messages = run(ActionRecommendWellbeingServices(sqlite_client, reporting_url),
+                      finished_tracker(all_answers(mood="not_now"), language="sv"))
+    assert messages[-1]["buttons"] == [{"title": "Prata med en människa", "payload": "/human_handoff"}]
+    _, messages = run(ActionRecommendWellbeingServices(sqlite_client, reporting_url),
+                      finished_tracker(all_answers(nature="not_now", mood="sometimes")))
+    assert all(b["payload"] != "/human_handoff" for m in messages for b in m.get("buttons", []))
+
+
 def test_all_going_well_gets_thanks_and_no_list(sqlite_client, reporting_url) -> None:
     slots, messages = run(ActionRecommendWellbeingServices(sqlite_client, reporting_url),
                           finished_tracker(all_answers()))
@@ -160,7 +169,8 @@ def test_at_most_four_themes_at_once_and_the_rest_behind_buttons(sqlite_client, 
                       finished_tracker(all_answers("not_now")))
     headers = [m for m in messages if "(vastasit:" in m["text"]]
     assert len(headers) == 4
-    assert len(messages[-1]["buttons"]) == len(all_themes())
+    summary = next(m for m in messages if m["text"].startswith("Yhteenveto"))
+    assert len(summary["buttons"]) == len(all_themes())
 
 
 def test_the_anonymous_figures_are_counted_and_a_stop_counts_nothing(sqlite_client, reporting_url) -> None:

@@ -28,6 +28,7 @@ class Theme:
     regular_per_week: float
     topics: tuple[str, ...]
     keywords: dict[str, tuple[str, ...]]
+    offer_person: bool = False
 
     def name(self, language: str) -> str:
         return self.names.get(language) or self.names["fi"]
@@ -68,6 +69,7 @@ def _theme(row: dict, scale: dict[Answer, dict[str, str]]) -> Theme:
         regular_per_week=float(row.get("regular_per_week", 2)),
         topics=tuple(row.get("topics") or ()),
         keywords={lang: tuple(str(w) for w in (row.get("keywords") or {}).get(lang) or ()) for lang in LANGUAGES},
+        offer_person=bool(row.get("offer_person", False)),
     )
 
 

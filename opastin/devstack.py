@@ -1,0 +1,81 @@
+"""The action server and the Rasa server as `make run` starts them, on spare ports, for tests and benchmarks.
+
+Talks to them only over loopback and stops them at the end; logs go to var/log/.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def newest_model() -> Path:
+    models = sorted((ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise RuntimeError("no trained model in models/: run `make train` first")
+    return models[-1]
+
+
+def wait_until(url: str, seconds: float, process: Optional[subprocess.Popen] = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server for {url} exited with {process.returncode}; see var/log/")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} did not answer within {seconds:.0f}s")
+
+
+@contextmanager
+def servers(model: Optional[str] = None, *, action_port: Optional[int] = None, rasa_port: Optional[int] = None,
+            env: Optional[dict[str, str]] = None, name: str = "stack") -> Iterator[str]:
+    """Yields the Rasa server's base URL (http://127.0.0.1:PORT) while both servers run."""
+    action_port = action_port or free_port()
+    rasa_port = rasa_port or free_port()
+    logs = ROOT / "var" / "log"
+    logs.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as endpoints:
+        endpoints.write(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n')
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
+                   "RASA_TELEMETRY_ENABLED": "false", **(env or {})}
+    actions = subprocess.Popen(
+        [str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
+        cwd=ROOT, env=environment, stdout=open(logs / f"{name}-actions.log", "w"), stderr=subprocess.STDOUT)
+    rasa = subprocess.Popen(
+        [str(BIN / "rasa"), "run", "--enable-api", "-m", str(model or newest_model()), "--port", str(rasa_port),
+         "--endpoints", endpoints.name, "--credentials", "credentials.yml"],
+        cwd=ROOT, env=environment, stdout=open(logs / f"{name}-rasa.log", "w"), stderr=subprocess.STDOUT)
+    try:
+        wait_until(f"http://127.0.0.1:{action_port}/health", 120, actions)
+        wait_until(f"http://127.0.0.1:{rasa_port}/status", 300, rasa)
+        yield f"http://127.0.0.1:{rasa_port}"
+    finally:
+        for process in (rasa, actions):
+            process.terminate()
+        for process in (rasa, actions):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        os.unlink(endpoints.name)
