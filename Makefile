@@ -50,7 +50,7 @@ test: setup test-validate test-unit train test-dialogue test-nlu test-e2e ## eve
 test-validate: setup ## domain and training data consistency
 	$(RASA) data validate --domain domain --fail-on-warnings --max-history 4
 
-test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety net, questionnaire
+test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety net, questionnaire (no servers)
 	$(BIN)/pytest -q -m "not e2e" tests
 
 test-e2e: setup ## conversations through the real Rasa server and action server (needs a trained model)
