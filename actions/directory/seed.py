@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import logging
 from dataclasses import dataclass
-from datetime import time
 from pathlib import Path
 from typing import Any, Iterator
 
