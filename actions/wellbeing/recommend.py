@@ -97,7 +97,8 @@ def suggestions_for(client: DirectoryClient, theme: Theme, municipality: Optiona
                                          words=theme.search_words(language), limit=MAX_CANDIDATES)
     found = [Suggestion(card, service_nearness(card, code)) for card in services]
     if county is not None:
-        events = client.upcoming_events(theme.key, county, language, now=now, limit=MAX_CANDIDATES)
+        events = client.upcoming_events(theme.key, county, language, words=theme.keywords.get(language, ()),
+                                        now=now, limit=MAX_CANDIDATES)
         found += [Suggestion(card, event_nearness(card, code)) for card in events]
     return ranked(found)
 
