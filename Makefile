@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup directory train actions run test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
+.PHONY: help setup setup-browser directory train actions run shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -28,6 +28,20 @@ $(STAMP): requirements.txt constraints.txt
 
 setup: $(STAMP) ## create .venv with Python 3.10 and install the pinned packages
 
+BROWSER_STAMP := tests/browser/node_modules/.installed
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+
+$(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	@if [ -z "$(CHROMIUM)" ]; then \
+	  echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium chromium-driver || { apt-get update -q && apt-get install -y -q chromium chromium-driver; }; \
+	  else echo "error: the browser tests need Chromium: run 'sudo apt-get install chromium chromium-driver' (or set CHROMIUM=/path)" >&2; exit 1; fi; \
+	fi
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	@touch $@
+
+setup-browser: $(BROWSER_STAMP) ## Debian's Chromium and axe-core (npm) for the browser tests
+
 directory: setup ## create and seed the service directory (SQLite, or DIRECTORY_URL)
 	$(PY) -m actions.directory.seed
 
@@ -38,7 +52,21 @@ train: setup ## train the model (Rasa reuses cached parts, so an unchanged proje
 actions: setup directory ## run the action server in the foreground
 	$(RASA) run actions --port $(ACTION_PORT) --actions actions
 
-run: setup directory train ## set up, start the action server and the Rasa server, open a chat
+run: setup directory train ## set up, start the servers and print the web chat's address (Ctrl+C stops)
+	@mkdir -p var/log
+	@$(RASA) run actions --port $(ACTION_PORT) --actions actions > var/log/actions.log 2>&1 & apid=$$!; \
+	  $(RASA) run --endpoints endpoints.yml --credentials credentials.yml --port $(RASA_PORT) > var/log/rasa.log 2>&1 & rpid=$$!; \
+	  trap "kill $$apid $$rpid 2>/dev/null" EXIT HUP INT TERM; \
+	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
+	  scripts/wait-for.sh http://localhost:$(RASA_PORT)/ 300 "Rasa server (var/log/rasa.log)" && \
+	  echo && echo "Opastin is running. Open the chat in a browser:" && \
+	  echo "  http://localhost:$(RASA_PORT)/webhooks/webchat/          (suomeksi)" && \
+	  echo "  http://localhost:$(RASA_PORT)/webhooks/webchat/sv.html   (på svenska)" && \
+	  echo "  http://localhost:$(RASA_PORT)/webhooks/webchat/en.html   (in English)" && \
+	  echo "Embed it on a page with: <script src=\"http://localhost:$(RASA_PORT)/webhooks/webchat/opastin.js\" defer></script>" && \
+	  echo "Logs are in var/log/. Stop with Ctrl+C." && wait $$rpid
+
+shell: setup directory train ## chat in the terminal instead of the browser
 	@mkdir -p var/log
 	@$(RASA) run actions --port $(ACTION_PORT) --actions actions > var/log/actions.log 2>&1 & \
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT HUP INT TERM; \
@@ -53,8 +81,8 @@ test-validate: setup ## domain and training data consistency
 test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety net, questionnaire (no servers)
 	$(BIN)/pytest -q -m "not e2e" tests
 
-test-e2e: setup ## conversations through the real Rasa server and action server (needs a trained model)
-	$(BIN)/pytest -q -m e2e tests/e2e
+test-e2e: setup setup-browser ## the real servers: conversations over REST and the web chat in headless Chromium
+	$(BIN)/pytest -q -m e2e tests/e2e tests/browser
 
 test-dialogue: setup ## test stories in fi, sv and en against the trained model
 	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
@@ -69,5 +97,5 @@ constraints: ## re-pin constraints.txt from the current .venv
 	(echo '# Every package of a working .venv, pinned (pip freeze --all). Regenerate with `make constraints`.'; \
 	  $(BIN)/pip freeze --all | grep -v '^pip==') > constraints.txt
 
-clean: ## remove trained models, test results and the local databases
-	rm -rf models/*.tar.gz results var
+clean: ## remove trained models, test results, the local databases and the browser tests' npm packages
+	rm -rf models/*.tar.gz results var tests/browser/node_modules

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Any, Iterator, Optional
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
 
 import pytest
+import requests
 from rasa_sdk import Tracker
 
 from actions.directory.client import DirectoryClient
 from actions.directory.seed import ensure_seeded
+from opastin.devstack import servers
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -93,3 +96,42 @@ def make_tracker(
         active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
+
+
+# --------------------------------------------------------------------------- the real stack (e2e, browser)
+
+Say = Callable[..., list[dict[str, Any]]]
+TESTS = Path(__file__).parent
+NEEDS_SERVERS = (TESTS / "e2e", TESTS / "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests under tests/e2e and tests/browser talk to the real servers: `make test-unit` leaves them out."""
+    for item in items:
+        if any(folder in Path(item.path).parents for folder in NEEDS_SERVERS):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Both servers, once for the session (a Rasa server takes ~45 s and 1 GB to start)."""
+    folder = tmp_path_factory.mktemp("stack")
+    directory = f"sqlite:///{folder / 'directory.db'}"
+    reporting = f"sqlite:///{folder / 'reporting.db'}"
+    ensure_seeded(directory)
+    with servers(env={"DIRECTORY_URL": directory, "REPORTING_URL": reporting}, name="e2e") as base:
+        yield {"base": base, "directory": directory, "reporting": reporting}
+
+
+@pytest.fixture
+def conversation(stack: dict[str, str]) -> Say:
+    """say(text, **metadata) → the bot's messages, in one new conversation per test."""
+    sender = f"e2e-{uuid.uuid4().hex[:12]}"
+
+    def say(text: str, **metadata: Any) -> list[dict[str, Any]]:
+        response = requests.post(f"{stack['base']}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": text, "metadata": metadata}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    return say

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from actions.directory.db import PROJECT_ROOT, engine_for
-from actions.reporting.models import UNKNOWN_MUNICIPALITY, ReportBase, WellbeingAnswerCount
+from actions.reporting.models import UNKNOWN_MUNICIPALITY, Feedback, ReportBase, WellbeingAnswerCount
 
 DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'reporting.db'}"
 
@@ -50,3 +50,19 @@ def wellbeing_counts(month: str, url: Optional[str] = None) -> dict[tuple[str, s
     query = select(WellbeingAnswerCount).where(WellbeingAnswerCount.month == month)
     with engine.connect() as connection:
         return {(r.municipality_code, r.theme, r.answer): r.count for r in connection.execute(query)}
+
+
+def record_feedback(rating: int, comment: Optional[str], language: Optional[str], day: Optional[date] = None,
+                    channel: str = "webchat", url: Optional[str] = None) -> None:
+    engine = _engine(url)
+    with engine.begin() as connection:
+        connection.execute(Feedback.__table__.insert().values(
+            day=day or date.today(), channel=channel, language=language, rating=rating, comment=comment))
+
+
+def feedback_rows(url: Optional[str] = None) -> list[dict]:
+    """All feedback, newest first, for the county's report."""
+    engine = _engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Feedback).order_by(Feedback.id.desc()))
+        return [dict(row._mapping) for row in rows]

@@ -10,7 +10,7 @@ from actions.directory.client import DirectoryClient
 from actions.reporting.store import wellbeing_counts
 from actions.wellbeing.themes import all_themes
 from opastin import places
-from tests.e2e.conftest import Say
+from tests.conftest import Say
 
 
 def texts(messages: list[dict[str, Any]]) -> str:

@@ -1,0 +1,83 @@
+"""Per-conversation message streams, so that messages can reach a browser after its request ended.
+
+The bot's answers and, later, a live agent's replies are published here; the web chat's event
+stream (SSE) delivers them and, after a reload, what it missed (by sequence number). Kept in this
+process's memory, bounded in conversations, messages and idle time: a scale-out with several Rasa
+processes puts a shared broker (Redis pub/sub) behind the same interface.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+Message = dict[str, Any]
+
+
+@dataclass
+class _Stream:
+    backlog: deque = field(default_factory=lambda: deque(maxlen=Hub.KEEP))
+    next_seq: int = 1
+    listeners: set = field(default_factory=set)
+    touched: float = field(default_factory=time.monotonic)
+
+
+class Hub:
+    KEEP = 100  # messages a conversation keeps for reconnecting browsers
+    MAX_CONVERSATIONS = 10_000
+    IDLE_SECONDS = 3600  # as the session expiry: after an hour nothing is kept
+
+    def __init__(self) -> None:
+        self._streams: OrderedDict[str, _Stream] = OrderedDict()
+
+    def _stream(self, sender: str) -> _Stream:
+        stream = self._streams.get(sender)
+        if stream is None:
+            self._forget_idle()
+            stream = self._streams[sender] = _Stream()
+        stream.touched = time.monotonic()
+        self._streams.move_to_end(sender)
+        return stream
+
+    def _forget_idle(self) -> None:
+        now = time.monotonic()
+        while self._streams:
+            sender, oldest = next(iter(self._streams.items()))
+            if len(self._streams) < self.MAX_CONVERSATIONS and now - oldest.touched < self.IDLE_SECONDS:
+                break
+            if oldest.listeners and len(self._streams) < self.MAX_CONVERSATIONS:
+                break
+            del self._streams[sender]
+
+    def publish(self, sender: str, message: Message) -> int:
+        """Stores the message and hands it to every open stream of the conversation; returns its number."""
+        stream = self._stream(sender)
+        seq = stream.next_seq
+        stream.next_seq += 1
+        stream.backlog.append((seq, message))
+        for queue in list(stream.listeners):
+            queue.put_nowait((seq, message))
+        return seq
+
+    def since(self, sender: str, seq: int) -> list[tuple[int, Message]]:
+        stream = self._streams.get(sender)
+        return [(n, m) for n, m in stream.backlog if n > seq] if stream else []
+
+    def last_seq(self, sender: str) -> int:
+        stream = self._streams.get(sender)
+        return stream.next_seq - 1 if stream else 0
+
+    def subscribe(self, sender: str) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue()
+        self._stream(sender).listeners.add(queue)
+        return queue
+
+    def unsubscribe(self, sender: str, queue: asyncio.Queue) -> None:
+        stream: Optional[_Stream] = self._streams.get(sender)
+        if stream is not None:
+            stream.listeners.discard(queue)
+
+
+HUB = Hub()

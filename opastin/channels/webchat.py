@@ -1,0 +1,245 @@
+"""The website chat's channel: messages in by POST, everything out through a push stream (SSE).
+
+Routes under /webhooks/webchat/:
+  GET  /                  the standalone chat page (index.html; sv.html and en.html for the other languages)
+  GET  /opastin.js, .css  the widget a county embeds with one script tag
+  POST /message           {"sender", "message", "metadata": {"language"}} → {"ok": true, "last": N}
+  GET  /stream?sender=…&since=N   text/event-stream of the conversation's messages after N
+  POST /feedback          {"sender", "rating": 1|-1, "comment", "language"} → {"ok": true}
+
+The stream is what makes a later push possible (a live agent's reply, issue 5) and what lets a
+reloaded page pick up what it missed. Answers are never built from HTML: the browser renders text.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from opastin.channels.hub import HUB, Hub
+from opastin.privacy import scrub
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "webchat"
+STATIC_FILE = re.compile(r"^[a-z0-9-]+\.(html|js|css)$")
+CONTENT_TYPES = {"html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8",
+                 "css": "text/css; charset=utf-8"}
+SENDER = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+LANGUAGES = {"fi", "sv", "en"}
+MAX_MESSAGE = 2000
+MAX_COMMENT = 500
+KEEPALIVE_SECONDS = 15
+# The standalone pages run only their own files: even a message that slipped HTML through could not run script.
+PAGE_SECURITY = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class RequestError(ValueError):
+    """A request the chat cannot take; its text is shown to the developer, never to the person."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _error(error: RequestError, headers: dict[str, str]) -> HTTPResponse:
+    return response.json({"ok": False, "error": str(error)}, status=error.status, headers=headers)
+
+
+def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise RequestError(400, "the body must be JSON") from None
+    if not isinstance(body, dict):
+        raise RequestError(400, "the body must be a JSON object")
+    return body
+
+
+def _sender(value: Any) -> str:
+    if not isinstance(value, str) or not SENDER.match(value):
+        raise RequestError(400, "sender must be 16–64 letters, digits, - or _ (a random id the page keeps)")
+    return value
+
+
+def _language(value: Any) -> Optional[str]:
+    return value if value in LANGUAGES else None
+
+
+class WebchatOutput(OutputChannel):
+    """Publishes each answer whole (text, buttons) to the conversation's stream."""
+
+    def __init__(self, hub: Hub) -> None:
+        self._hub = hub
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        out = {"from": "bot", "text": message.get("text") or ""}
+        buttons = message.get("buttons") or message.get("quick_replies") or []
+        if buttons:
+            out["buttons"] = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in buttons]
+        if message.get("custom"):
+            out["custom"] = message["custom"]
+        if out["text"] or buttons:
+            self._hub.publish(recipient_id, out)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+class WebchatInput(InputChannel):
+    """Configured in credentials.yml as `opastin.channels.webchat.WebchatInput` (allowed_origins: [...])."""
+
+    def __init__(self, allowed_origins: Optional[list[str]] = None, hub: Hub = HUB) -> None:
+        self.allowed_origins = allowed_origins or ["*"]
+        self.hub = hub
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "WebchatInput":
+        return cls(allowed_origins=(credentials or {}).get("allowed_origins"))
+
+    def cors(self, request: Request) -> dict[str, str]:
+        """CORS for the county's own site, which embeds the widget from this server.
+
+        The widget sends JSON as text/plain, so its requests need no preflight (OPTIONS).
+        """
+        origin = request.headers.get("origin")
+        if not origin:
+            return {}
+        if "*" in self.allowed_origins or origin in self.allowed_origins:
+            return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+        return {}
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webchat = Blueprint("webchat", __name__)
+
+        @webchat.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            return self._static("index.html")
+
+        @webchat.route("/<name>", methods=["GET"])
+        async def static(request: Request, name: str) -> HTTPResponse:
+            return self._static(name)
+
+        @webchat.route("/message", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            headers = self.cors(request)
+            try:
+                sender, text, metadata = self._message(request)
+            except RequestError as error:
+                return _error(error, headers)
+            await on_new_message(UserMessage(text, WebchatOutput(self.hub), sender, input_channel=self.name(),
+                                             metadata=metadata))
+            return response.json({"ok": True, "last": self.hub.last_seq(sender)}, headers=headers)
+
+        @webchat.route("/stream", methods=["GET"])
+        async def stream(request: Request) -> Optional[HTTPResponse]:
+            headers = self.cors(request)
+            try:
+                sender = _sender(request.args.get("sender"))
+                since = int(request.args.get("since") or request.headers.get("last-event-id") or 0)
+            except (RequestError, ValueError) as error:
+                return _error(error if isinstance(error, RequestError) else RequestError(400, "since must be a number"),
+                              headers)
+            await self._stream(request, sender, since, headers)
+            return None
+
+        @webchat.route("/feedback", methods=["POST"])
+        async def feedback(request: Request) -> HTTPResponse:
+            headers = self.cors(request)
+            try:
+                rating, comment, language = self._feedback(request)
+            except RequestError as error:
+                return _error(error, headers)
+            from actions.reporting.store import record_feedback
+
+            await asyncio.get_running_loop().run_in_executor(None, record_feedback, rating, comment, language)
+            return response.json({"ok": True}, headers=headers)
+
+        return webchat
+
+    @staticmethod
+    def _static(name: str) -> HTTPResponse:
+        name = name or "index.html"
+        path = STATIC_DIR / name
+        if not STATIC_FILE.match(name) or not path.is_file():
+            return response.json({"ok": False, "error": "not found"}, status=404)
+        kind = name.rsplit(".", 1)[1]
+        headers = {**PAGE_SECURITY} if kind == "html" else {"X-Content-Type-Options": "nosniff"}
+        headers["Cache-Control"] = "no-cache"
+        return response.raw(path.read_bytes(), content_type=CONTENT_TYPES[kind], headers=headers)
+
+    @staticmethod
+    def _message(request: Request) -> tuple[str, str, dict[str, Any]]:
+        body = _body(request)
+        sender = _sender(body.get("sender"))
+        text = body.get("message")
+        if not isinstance(text, str) or not text.strip():
+            raise RequestError(400, "message must be a non-empty text")
+        if len(text) > MAX_MESSAGE:
+            raise RequestError(413, f"message is too long: at most {MAX_MESSAGE} characters")
+        metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+        language = _language(metadata.get("language"))
+        return sender, text, ({"language": language} if language else {})
+
+    @staticmethod
+    def _feedback(request: Request) -> tuple[int, Optional[str], Optional[str]]:
+        body = _body(request)
+        _sender(body.get("sender"))
+        rating = body.get("rating")
+        if rating not in (1, -1):
+            raise RequestError(400, "rating must be 1 (helpful) or -1 (not helpful)")
+        comment = body.get("comment")
+        if comment is not None and not isinstance(comment, str):
+            raise RequestError(400, "comment must be a text")
+        if comment and len(comment) > MAX_COMMENT:
+            raise RequestError(413, f"comment is too long: at most {MAX_COMMENT} characters")
+        return rating, scrub(comment.strip()) if comment and comment.strip() else None, _language(body.get("language"))
+
+    async def _stream(self, request: Request, sender: str, since: int, headers: dict[str, str]) -> None:
+        queue = self.hub.subscribe(sender)  # before the backlog, so that nothing falls between the two
+        try:
+            stream = await request.respond(content_type="text/event-stream", headers={
+                **headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+            await stream.send("retry: 2000\n\n")
+            last = since
+            for seq, message in self.hub.since(sender, since):
+                await stream.send(_event(seq, message))
+                last = seq
+            while True:
+                try:
+                    seq, message = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+                except asyncio.TimeoutError:
+                    await stream.send(": keep-alive\n\n")
+                    continue
+                if seq > last:
+                    await stream.send(_event(seq, message))
+                    last = seq
+        except ConnectionError:
+            pass  # the browser went away; it reconnects with the last number it saw
+        finally:
+            self.hub.unsubscribe(sender, queue)
+
+
+def _event(seq: int, message: dict[str, Any]) -> str:
+    return f"id: {seq}\nevent: message\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"

@@ -1,0 +1,62 @@
+"""The web chat channel over HTTP on the real server: errors, the push stream, the pages' protection."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import requests
+
+
+def url(stack: dict, path: str) -> str:
+    return f"{stack['base']}/webhooks/webchat/{path}"
+
+
+def read_events(response: requests.Response, count: int) -> list[dict]:
+    events, data = [], {}
+    for line in response.iter_lines(decode_unicode=True):
+        if line.startswith("id: "):
+            data["id"] = int(line[4:])
+        elif line.startswith("data: "):
+            data["message"] = json.loads(line[6:])
+        elif line == "" and "message" in data:
+            events.append(data)
+            data = {}
+            if len(events) == count:
+                break
+    return events
+
+
+def test_the_answers_come_through_the_stream_and_again_after_a_reconnect(stack: dict) -> None:
+    sender = uuid.uuid4().hex
+    posted = requests.post(url(stack, "message"), data=json.dumps(
+        {"sender": sender, "message": "tarvitsen hammaslääkärin", "metadata": {"language": "fi"}}),
+        headers={"Content-Type": "text/plain;charset=UTF-8"}, timeout=60)
+    assert posted.json()["ok"] is True and posted.json()["last"] >= 1
+    with requests.get(url(stack, "stream"), params={"sender": sender, "since": 0}, stream=True, timeout=10) as stream:
+        assert stream.headers["Content-Type"].startswith("text/event-stream")
+        events = read_events(stream, posted.json()["last"])
+    assert events[-1]["message"]["buttons"][0]["title"] == "Lahti"
+    # a page that saw the first message asks only for what came after it
+    with requests.get(url(stack, "stream"), params={"sender": sender, "since": 1}, stream=True, timeout=10) as stream:
+        again = read_events(stream, posted.json()["last"] - 1)
+    assert [e["id"] for e in again] == list(range(2, posted.json()["last"] + 1))
+
+
+def test_bad_requests_get_a_clear_error_and_nothing_breaks(stack: dict) -> None:
+    sender = uuid.uuid4().hex
+    cases = [("not json", 400), (json.dumps({"sender": "short", "message": "hei"}), 400),
+             (json.dumps({"sender": sender, "message": "ä" * 5000}), 413),
+             (json.dumps({"sender": sender, "message": "\u202e\u200b\x00 hei \U0001F600"}), 200)]
+    for body, status in cases:
+        response = requests.post(url(stack, "message"), data=body.encode(), timeout=60)
+        assert response.status_code == status, (body[:40], response.text)
+        assert "ok" in response.json()
+    assert requests.get(url(stack, "stream"), params={"sender": "x"}, timeout=10).status_code == 400
+
+
+def test_the_pages_run_only_their_own_scripts_and_nothing_else_is_served(stack: dict) -> None:
+    page = requests.get(url(stack, ""), timeout=10)
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert requests.get(url(stack, "opastin.js"), timeout=10).headers["Content-Type"].startswith("text/javascript")
+    for path in ("..%2Fcredentials.yml", "nothing.html", "opastin.py"):
+        assert requests.get(url(stack, path), timeout=10).status_code == 404
