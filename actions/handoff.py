@@ -1,7 +1,15 @@
-"""Reaching a person: the customer-guidance line of the person's own county."""
+"""Reaching a person: the live-chat queue in office hours, otherwise the phone line and a callback request.
+
+In office hours, from the web chat, the conversation joins the county's queue with what the agent
+needs (transcript, language, municipality, role, topic). From then on the web chat channel keeps
+the person's messages away from the bot until the agent hands the conversation back, so the bot
+never answers meanwhile (opastin/channels/webchat.py). No Rasa pause is used: a ConversationPaused
+event on a brand-new conversation can be lost, and a channel that holds the messages cannot.
+"""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
@@ -9,12 +17,18 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import cards, messages
-from actions.conversation import intent_name
-from actions.directory.client import DirectoryClient, DirectoryUnavailable
+from actions.directory.client import DirectoryClient, DirectoryUnavailable, ServiceCard
+from actions.directory.hours import now_in_finland
+from actions.services import TOPIC_INTENTS
 from actions.settings import home_county
 from opastin import places
+from opastin.handoff import hours as service_hours
+from opastin.handoff.store import HandoffStore, QueueFull
 
 log = logging.getLogger(__name__)
+
+LIVE_CHAT_CHANNELS = {"webchat"}  # channels that can push an agent's reply to the person
+TRANSCRIPT_TURNS = 30
 
 
 def contact_municipality(tracker: Tracker) -> places.Municipality:
@@ -23,25 +37,110 @@ def contact_municipality(tracker: Tracker) -> places.Municipality:
     return known or places.municipalities_of(home_county())[0]
 
 
+def transcript(tracker: Tracker) -> list[dict[str, str]]:
+    """The conversation so far, as the agent reads it (button payloads shown as the choice made)."""
+    lines: list[dict[str, str]] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            lines = []
+        elif event.get("event") in ("user", "bot") and event.get("text"):
+            text = event["text"]
+            if event["event"] == "user" and text.startswith("/"):
+                entities = (event.get("parse_data") or {}).get("entities") or []
+                text = ", ".join(str(e.get("value")) for e in entities) or text.split("{")[0].lstrip("/")
+            lines.append({"from": "person" if event["event"] == "user" else "bot", "text": text})
+    return lines[-TRANSCRIPT_TURNS:]
+
+
+def topic(tracker: Tracker) -> Optional[str]:
+    """What the person last asked about (a service topic), for the agent's queue view."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent in TOPIC_INTENTS or intent in {"find_service", "contact_info", "opening_hours", "client_fees"}:
+                return intent
+    return tracker.get_slot("pending_topic")
+
+
+def opening_text(hours: service_hours.ServiceHours, language: str) -> str:
+    """ "ma–pe 8.00–16.00" from the county's weekly hours, in the person's language."""
+    days = messages.text("weekdays_short", language).split()
+    parts = []
+    for first, last, opens, closes in hours.weekly:
+        span = days[first] if first == last else f"{days[first]}–{days[last]}"
+        parts.append(f"{span} {cards.clock(opens, language)}–{cards.clock(closes, language)}")
+    return ", ".join(parts)
+
+
+def next_opening_text(hours: service_hours.ServiceHours, now: datetime, language: str) -> str:
+    opening = hours.next_opening(now)
+    if opening is None:
+        return ""
+    days = messages.text("weekdays_short", language).split()
+    month = messages.text("month_names", language).split()[opening.day.month - 1]
+    when = messages.text("event_time", language, weekday=days[opening.day.weekday()], day=opening.day.day,
+                         month_name=month, start=cards.clock(opening.opens, language),
+                         end=cards.clock(opening.closes, language))
+    return messages.text("handoff_next_opening", language, when=when)
+
+
+def callback_button(language: str) -> dict[str, str]:
+    return {"title": messages.text("button_callback", language), "payload": "/request_callback"}
+
+
 class ActionOfferHumanContact(Action):
-    def __init__(self, client: Optional[DirectoryClient] = None) -> None:
+    """human_handoff: the queue when the chat is staffed, else the phone line and a callback request."""
+
+    def __init__(self, client: Optional[DirectoryClient] = None, store: Optional[HandoffStore] = None,
+                 clock=now_in_finland) -> None:
         self._client = client or DirectoryClient()
+        self._store = store
+        self._clock = clock
 
     def name(self) -> str:
         return "action_offer_human_contact"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    def store(self) -> HandoffStore:
+        if self._store is None:
+            self._store = HandoffStore()
+        return self._store
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = tracker.get_slot("language") or "fi"
-        intro = "callback_intro" if intent_name(tracker) == "request_callback" else "human_contact_intro"
+        municipality = contact_municipality(tracker)
+        county = municipality.county or home_county()
+        hours = service_hours.for_county(county)
+        now = self._clock()
+        if tracker.get_latest_input_channel() not in LIVE_CHAT_CHANNELS:
+            return self._phone_and_callback(dispatcher, language, municipality, "handoff_other_channel")
+        if not hours.is_open(now):
+            intro = messages.text("handoff_closed", language, hours=opening_text(hours, language),
+                                  next=next_opening_text(hours, now, language))
+            return self._phone_and_callback(dispatcher, language, municipality, text=intro)
         try:
-            found = self._client.services_for_topic("contact_info", contact_municipality(tracker).code, language, limit=1)
+            queued = self.store().enqueue(
+                sender=tracker.sender_id, county=county, language=language, max_queue=hours.max_queue,
+                transcript=transcript(tracker), municipality=tracker.get_slot("municipality"),
+                role=tracker.get_slot("role"), topic=topic(tracker))
+        except QueueFull:
+            return self._phone_and_callback(dispatcher, language, municipality, "handoff_queue_full")
+        position = messages.text("handoff_position", language, number=queued.position)
+        dispatcher.utter_message(text=messages.text("handoff_queued", language, position=position))
+        return []
+
+    def _phone_and_callback(self, dispatcher: CollectingDispatcher, language: str, municipality: places.Municipality,
+                            key: Optional[str] = None, text: Optional[str] = None) -> list[EventType]:
+        found = self._guidance_line(municipality, language)
+        dispatcher.utter_message(text=text or messages.text(key, language), buttons=[callback_button(language)])
+        for card in found:
+            dispatcher.utter_message(text=cards.service_text(card, language))
+        for note in cards.notes(found, language):
+            dispatcher.utter_message(text=note)
+        return []
+
+    def _guidance_line(self, municipality: places.Municipality, language: str) -> list[ServiceCard]:
+        try:
+            return self._client.services_for_topic("contact_info", municipality.code, language, limit=1)
         except DirectoryUnavailable:
             log.exception("service directory unavailable")
-            found = []
-        if not found:
-            dispatcher.utter_message(text=messages.text("directory_down", language))
             return []
-        cards.utter_cards(dispatcher, language, messages.text(intro, language), found)
-        return []

@@ -8,12 +8,15 @@ from typing import Any, Callable, Iterator, Optional
 
 import pytest
 import requests
+import yaml
 from rasa_sdk import Tracker
 
 from actions.directory.client import DirectoryClient
 from actions.directory.seed import ensure_seeded
 from opastin.devstack import servers
 
+TESTS = Path(__file__).parent
+DOMAIN_DIR = TESTS.parent / "domain"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -64,6 +67,17 @@ def sqlite_client(sqlite_url: str) -> DirectoryClient:
     return DirectoryClient(sqlite_url)
 
 
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    """The slots and forms of domain/, as the action server receives them."""
+    merged: dict[str, Any] = {"slots": {}, "forms": {}}
+    for path in sorted(DOMAIN_DIR.glob("*.yml")):
+        part = yaml.safe_load(path.read_text(encoding="utf-8"))
+        merged["slots"].update(part.get("slots") or {})
+        merged["forms"].update(part.get("forms") or {})
+    return merged
+
+
 def make_tracker(
     text: str = "",
     intent: Optional[str] = None,
@@ -101,7 +115,6 @@ def make_tracker(
 # --------------------------------------------------------------------------- the real stack (e2e, browser)
 
 Say = Callable[..., list[dict[str, Any]]]
-TESTS = Path(__file__).parent
 NEEDS_SERVERS = (TESTS / "e2e", TESTS / "browser")
 
 
@@ -118,9 +131,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     folder = tmp_path_factory.mktemp("stack")
     directory = f"sqlite:///{folder / 'directory.db'}"
     reporting = f"sqlite:///{folder / 'reporting.db'}"
+    handoff = f"sqlite:///{folder / 'handoff.db'}"
+    hours = folder / "service_hours.yml"  # the chat is staffed whenever the tests run
+    hours.write_text("counties:\n" + "".join(f"  {county}:\n    hours: 'mo-su 00:00-23:59'\n    max_queue: 20\n"
+                                             "    public_holidays_closed: false\n"
+                                             for county in ("paijat-hame", "vantaa-kerava", "satakunta")),
+                     encoding="utf-8")
     ensure_seeded(directory)
-    with servers(env={"DIRECTORY_URL": directory, "REPORTING_URL": reporting}, name="e2e") as base:
-        yield {"base": base, "directory": directory, "reporting": reporting}
+    env = {"DIRECTORY_URL": directory, "REPORTING_URL": reporting, "HANDOFF_URL": handoff,
+           "OPASTIN_SERVICE_HOURS": str(hours)}
+    with servers(env=env, name="e2e") as base:
+        yield {"base": base, "directory": directory, "reporting": reporting, "handoff": handoff}
 
 
 @pytest.fixture

@@ -1,10 +1,8 @@
 """The questionnaire form as rasa_sdk runs it: each answer, skip, stop, restart, and the safety exits."""
 import asyncio
-from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.survey import (
@@ -17,17 +15,6 @@ from actions.survey import (
 from actions.wellbeing.themes import all_themes
 from tests.conftest import make_tracker
 
-DOMAIN_DIR = Path(__file__).resolve().parents[1] / "domain"
-
-
-@pytest.fixture(scope="module")
-def domain() -> dict[str, Any]:
-    merged: dict[str, Any] = {"slots": {}, "forms": {}}
-    for path in sorted(DOMAIN_DIR.glob("*.yml")):
-        part = yaml.safe_load(path.read_text(encoding="utf-8"))
-        merged["slots"].update(part.get("slots") or {})
-        merged["forms"].update(part.get("forms") or {})
-    return merged
 
 
 def answered(count: int, value: str = "not_now") -> dict[str, str]:

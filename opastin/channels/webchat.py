@@ -7,12 +7,14 @@ Routes under /webhooks/webchat/:
   GET  /stream?sender=…&since=N   text/event-stream of the conversation's messages after N
   POST /feedback          {"sender", "rating": 1|-1, "comment", "language"} → {"ok": true}
 
+While a conversation is with a live agent (opastin/handoff/), its messages go to the agent's console
+and never to the bot; the safety net still answers an emergency or a crisis at once.
+
 The stream is what makes a later push possible (a live agent's reply, issue 5) and what lets a
 reloaded page pick up what it missed. Answers are never built from HTML: the browser renders text.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -24,20 +26,19 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from opastin.channels.handover import relay_to_agent
 from opastin.channels.hub import HUB, Hub
+from opastin.channels.web import blocking, event_stream, static_file
+from opastin.handoff.store import HandoffStore
 from opastin.privacy import scrub
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "webchat"
-STATIC_FILE = re.compile(r"^[a-z0-9-]+\.(html|js|css)$")
-CONTENT_TYPES = {"html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8",
-                 "css": "text/css; charset=utf-8"}
 SENDER = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 LANGUAGES = {"fi", "sv", "en"}
 MAX_MESSAGE = 2000
 MAX_COMMENT = 500
-KEEPALIVE_SECONDS = 15
 # The standalone pages run only their own files: even a message that slipped HTML through could not run script.
 PAGE_SECURITY = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -106,9 +107,17 @@ class WebchatOutput(OutputChannel):
 class WebchatInput(InputChannel):
     """Configured in credentials.yml as `opastin.channels.webchat.WebchatInput` (allowed_origins: [...])."""
 
-    def __init__(self, allowed_origins: Optional[list[str]] = None, hub: Hub = HUB) -> None:
+    def __init__(self, allowed_origins: Optional[list[str]] = None, hub: Hub = HUB,
+                 handoffs: Optional[HandoffStore] = None) -> None:
         self.allowed_origins = allowed_origins or ["*"]
         self.hub = hub
+        self._handoffs = handoffs
+
+    @property
+    def handoffs(self) -> HandoffStore:
+        if self._handoffs is None:
+            self._handoffs = HandoffStore()
+        return self._handoffs
 
     @classmethod
     def name(cls) -> str:
@@ -135,11 +144,11 @@ class WebchatInput(InputChannel):
 
         @webchat.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
-            return self._static("index.html")
+            return static_file(STATIC_DIR, "index.html", PAGE_SECURITY)
 
         @webchat.route("/<name>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:
-            return self._static(name)
+            return static_file(STATIC_DIR, name, PAGE_SECURITY)
 
         @webchat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
@@ -148,8 +157,12 @@ class WebchatInput(InputChannel):
                 sender, text, metadata = self._message(request)
             except RequestError as error:
                 return _error(error, headers)
-            await on_new_message(UserMessage(text, WebchatOutput(self.hub), sender, input_channel=self.name(),
-                                             metadata=metadata))
+            handoff = await blocking(self.handoffs.open_for_sender, sender)
+            if handoff is not None:  # an agent has (or will have) this conversation: the bot stays quiet
+                await relay_to_agent(self.handoffs, self.hub, handoff, text)
+            else:
+                await on_new_message(UserMessage(text, WebchatOutput(self.hub), sender, input_channel=self.name(),
+                                                 metadata=metadata))
             return response.json({"ok": True, "last": self.hub.last_seq(sender)}, headers=headers)
 
         @webchat.route("/stream", methods=["GET"])
@@ -161,7 +174,7 @@ class WebchatInput(InputChannel):
             except (RequestError, ValueError) as error:
                 return _error(error if isinstance(error, RequestError) else RequestError(400, "since must be a number"),
                               headers)
-            await self._stream(request, sender, since, headers)
+            await event_stream(request, self.hub, sender, event="message", since=since, headers=headers)
             return None
 
         @webchat.route("/feedback", methods=["POST"])
@@ -173,21 +186,10 @@ class WebchatInput(InputChannel):
                 return _error(error, headers)
             from actions.reporting.store import record_feedback
 
-            await asyncio.get_running_loop().run_in_executor(None, record_feedback, rating, comment, language)
+            await blocking(record_feedback, rating, comment, language)
             return response.json({"ok": True}, headers=headers)
 
         return webchat
-
-    @staticmethod
-    def _static(name: str) -> HTTPResponse:
-        name = name or "index.html"
-        path = STATIC_DIR / name
-        if not STATIC_FILE.match(name) or not path.is_file():
-            return response.json({"ok": False, "error": "not found"}, status=404)
-        kind = name.rsplit(".", 1)[1]
-        headers = {**PAGE_SECURITY} if kind == "html" else {"X-Content-Type-Options": "nosniff"}
-        headers["Cache-Control"] = "no-cache"
-        return response.raw(path.read_bytes(), content_type=CONTENT_TYPES[kind], headers=headers)
 
     @staticmethod
     def _message(request: Request) -> tuple[str, str, dict[str, Any]]:
@@ -215,31 +217,3 @@ class WebchatInput(InputChannel):
         if comment and len(comment) > MAX_COMMENT:
             raise RequestError(413, f"comment is too long: at most {MAX_COMMENT} characters")
         return rating, scrub(comment.strip()) if comment and comment.strip() else None, _language(body.get("language"))
-
-    async def _stream(self, request: Request, sender: str, since: int, headers: dict[str, str]) -> None:
-        queue = self.hub.subscribe(sender)  # before the backlog, so that nothing falls between the two
-        try:
-            stream = await request.respond(content_type="text/event-stream", headers={
-                **headers, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-            await stream.send("retry: 2000\n\n")
-            last = since
-            for seq, message in self.hub.since(sender, since):
-                await stream.send(_event(seq, message))
-                last = seq
-            while True:
-                try:
-                    seq, message = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
-                except asyncio.TimeoutError:
-                    await stream.send(": keep-alive\n\n")
-                    continue
-                if seq > last:
-                    await stream.send(_event(seq, message))
-                    last = seq
-        except ConnectionError:
-            pass  # the browser went away; it reconnects with the last number it saw
-        finally:
-            self.hub.unsubscribe(sender, queue)
-
-
-def _event(seq: int, message: dict[str, Any]) -> str:
-    return f"id: {seq}\nevent: message\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"

@@ -1,0 +1,179 @@
+"""A callback request: only what staff need — phone number, a time window and the topic in one sentence.
+
+The language is the conversation's own. Nothing else is asked (no name, no identity code). The
+person sees it confirmed back and can cancel it in the same conversation; when it is done or
+cancelled the number and the topic are erased (opastin/handoff/store.py).
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import messages
+from actions.conversation import SAFETY_INTENTS, intent_name
+from actions.handoff import contact_municipality
+from actions.settings import home_county
+from opastin.handoff.callback import WINDOWS, display_phone, phone_number, time_window, wants_to_cancel
+from opastin.handoff.store import HandoffStore
+
+FORM = "callback_form"
+SLOTS = ("callback_phone", "callback_window", "callback_topic")
+CANCELLED = "cancelled"
+MAX_TOPIC = 300
+
+
+def language_of(tracker: Tracker) -> str:
+    return tracker.get_slot("language") or "fi"
+
+
+def said(tracker: Tracker) -> str:
+    text = tracker.latest_message.get("text") or ""
+    return "" if text.startswith("/") else text
+
+
+class ValidateCallbackForm(FormValidationAction):
+    """Reads each answer from the person's own words; "peru" / "avbryt" / "cancel" ends the form."""
+
+    def name(self) -> str:
+        return f"validate_{FORM}"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> list[str]:
+        if tracker.get_slot("callback_status") == CANCELLED:
+            return []
+        return list(SLOTS)
+
+    def _asked(self, tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot("requested_slot") == slot and intent_name(tracker) not in SAFETY_INTENTS
+
+    async def extract_callback_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        return self._extract(tracker, "callback_phone")
+
+    async def extract_callback_window(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: DomainDict) -> dict[str, Any]:
+        return self._extract(tracker, "callback_window")
+
+    async def extract_callback_topic(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                     domain: DomainDict) -> dict[str, Any]:
+        return self._extract(tracker, "callback_topic")
+
+    def _extract(self, tracker: Tracker, slot: str) -> dict[str, Any]:
+        """The raw answer goes to the asked slot; its validation turns it into what is kept."""
+        if not self._asked(tracker, slot):
+            return {}
+        return {slot: tracker.latest_message.get("text") or ""}
+
+    def validate_callback_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        if wants_to_cancel(str(value)):
+            return {"callback_phone": None, "callback_status": CANCELLED}
+        number = phone_number(str(value))
+        if number is None:
+            dispatcher.utter_message(text=messages.text("callback_bad_phone", language_of(tracker)))
+        return {"callback_phone": number}
+
+    def validate_callback_window(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> dict[str, Any]:
+        if wants_to_cancel(str(value)):
+            return {"callback_window": None, "callback_status": CANCELLED}
+        window = time_window(str(value))
+        if window is None:
+            dispatcher.utter_message(text=messages.text("callback_bad_window", language_of(tracker)))
+        return {"callback_window": window}
+
+    def validate_callback_topic(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> dict[str, Any]:
+        text = " ".join(str(value or "").split())
+        if text.lower() in {"peru", "peruuta", "avbryt", "cancel"}:
+            return {"callback_topic": None, "callback_status": CANCELLED}
+        if not text or text.startswith("/") or len(text) > MAX_TOPIC:
+            dispatcher.utter_message(text=messages.text("callback_bad_topic", language_of(tracker)))
+            return {"callback_topic": None}
+        return {"callback_topic": text}
+
+
+class ActionAskCallbackWindow(Action):
+    """The time window as buttons whose text is also what a person would type."""
+
+    def name(self) -> str:
+        return "action_ask_callback_window"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = language_of(tracker)
+        buttons = [{"title": messages.text(f"callback_window_{w}", language),
+                    "payload": messages.text(f"callback_window_{w}", language)} for w in WINDOWS]
+        dispatcher.utter_message(text=messages.text("callback_ask_window", language), buttons=buttons)
+        return []
+
+
+class ActionAskCallbackPhone(Action):
+    def name(self) -> str:
+        return "action_ask_callback_phone"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=messages.text("callback_ask_phone", language_of(tracker)))
+        return []
+
+
+class ActionAskCallbackTopic(Action):
+    def name(self) -> str:
+        return "action_ask_callback_topic"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=messages.text("callback_ask_topic", language_of(tracker)))
+        return []
+
+
+def _clear() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in (*SLOTS, "callback_status")]
+
+
+class ActionSubmitCallback(Action):
+    """Stores the request for the staff console and confirms it back, with a way to cancel."""
+
+    def __init__(self, store: Optional[HandoffStore] = None) -> None:
+        self._store = store
+
+    def name(self) -> str:
+        return "action_submit_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = language_of(tracker)
+        values = {slot: tracker.get_slot(slot) for slot in SLOTS}
+        if tracker.get_slot("callback_status") == CANCELLED or not all(values.values()):
+            dispatcher.utter_message(text=messages.text("callback_not_sent", language))
+            return _clear()
+        county = contact_municipality(tracker).county or home_county()
+        store = self._store or HandoffStore()
+        callback_id = store.add_callback(sender=tracker.sender_id, county=county, phone=values["callback_phone"],
+                                         window=values["callback_window"], topic=values["callback_topic"],
+                                         language=language)
+        text = messages.text("callback_confirmed", language, phone=display_phone(values["callback_phone"]),
+                             window=messages.text(f"callback_window_text_{values['callback_window']}", language),
+                             topic=values["callback_topic"])
+        dispatcher.utter_message(text=text, buttons=[{"title": messages.text("button_cancel_callback", language),
+                                                      "payload": "/cancel_callback"}])
+        return [*_clear(), SlotSet("callback_id", callback_id)]
+
+
+class ActionCancelCallback(Action):
+    def __init__(self, store: Optional[HandoffStore] = None) -> None:
+        self._store = store
+
+    def name(self) -> str:
+        return "action_cancel_callback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = language_of(tracker)
+        callback_id = tracker.get_slot("callback_id")
+        store = self._store or HandoffStore()
+        if callback_id and store.cancel_callback(callback_id, tracker.sender_id):
+            dispatcher.utter_message(text=messages.text("callback_cancelled", language))
+            return [SlotSet("callback_id", None)]
+        dispatcher.utter_message(text=messages.text("callback_nothing_to_cancel", language))
+        return []

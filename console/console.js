@@ -1,0 +1,215 @@
+/* The staff console: log in, see the county's queue and callbacks, take a conversation and answer it.
+   Texts from people are shown as text (textContent), never as HTML. */
+(function () {
+  "use strict";
+
+  var API = "api/";
+  var HEADERS = { "Content-Type": "application/json", "X-Opastin-Console": "1" };
+  var TEXTS = {
+    fi: {
+      title: "Opastin – asiakasohjauksen työpöytä", lang: "Kieli", logout: "Kirjaudu ulos", loginTitle: "Kirjaudu sisään",
+      username: "Käyttäjätunnus", password: "Salasana", login: "Kirjaudu", loginFailed: "Väärä käyttäjätunnus tai salasana.",
+      queue: "Jonossa olevat keskustelut", queueEmpty: "Ei jonossa olevia keskusteluja.", callbacks: "Soittopyynnöt",
+      callbacksEmpty: "Ei soittopyyntöjä.", chat: "Keskustelu", transcript: "Keskustelu botin kanssa",
+      live: "Keskustelu asiakkaan kanssa", reply: "Vastauksesi asiakkaalle", send: "Lähetä", giveBack: "Palauta botille",
+      close: "Päätä keskustelu", rating: "Kuinka hyvin botti valmisteli keskustelun? (1–5)", rate: "Tallenna arvio",
+      rated: "Arvio tallennettu.", take: "Ota keskustelu", open: "Avaa", done: "Merkitse hoidetuksi",
+      waiting: "odottaa", active: "käsittelyssä", urgent: "KIIRE: asiakas kirjoitti hätätilanteesta",
+      person: "Asiakas", bot: "Botti", agent: "Sinä", ended: "Keskustelu päättyi.", failed: "Toiminto epäonnistui.",
+      windows: { morning: "aamupäivä", afternoon: "iltapäivä", any: "mikä tahansa aika" }
+    },
+    sv: {
+      title: "Opastin – klienthandledningens arbetsbord", lang: "Språk", logout: "Logga ut", loginTitle: "Logga in",
+      username: "Användarnamn", password: "Lösenord", login: "Logga in", loginFailed: "Fel användarnamn eller lösenord.",
+      queue: "Samtal i kö", queueEmpty: "Inga samtal i kö.", callbacks: "Begäran om uppringning",
+      callbacksEmpty: "Inga begäran om uppringning.", chat: "Samtal", transcript: "Samtalet med boten",
+      live: "Samtalet med klienten", reply: "Ditt svar till klienten", send: "Skicka", giveBack: "Lämna tillbaka till boten",
+      close: "Avsluta samtalet", rating: "Hur väl förberedde boten samtalet? (1–5)", rate: "Spara bedömningen",
+      rated: "Bedömningen sparad.", take: "Ta samtalet", open: "Öppna", done: "Markera som klar",
+      waiting: "väntar", active: "pågår", urgent: "BRÅDSKANDE: klienten skrev om en nödsituation",
+      person: "Klient", bot: "Bot", agent: "Du", ended: "Samtalet avslutades.", failed: "Det gick inte.",
+      windows: { morning: "förmiddag", afternoon: "eftermiddag", any: "när som helst" }
+    },
+    en: {
+      title: "Opastin – customer guidance desk", lang: "Language", logout: "Log out", loginTitle: "Log in",
+      username: "Username", password: "Password", login: "Log in", loginFailed: "Wrong username or password.",
+      queue: "Conversations in the queue", queueEmpty: "No conversations in the queue.", callbacks: "Callback requests",
+      callbacksEmpty: "No callback requests.", chat: "Conversation", transcript: "Conversation with the bot",
+      live: "Conversation with the person", reply: "Your reply to the person", send: "Send", giveBack: "Hand back to the bot",
+      close: "End the conversation", rating: "How well did the bot prepare the conversation? (1–5)", rate: "Save rating",
+      rated: "Rating saved.", take: "Take the conversation", open: "Open", done: "Mark as done",
+      waiting: "waiting", active: "in progress", urgent: "URGENT: the person wrote of an emergency",
+      person: "Person", bot: "Bot", agent: "You", ended: "The conversation has ended.", failed: "That did not work.",
+      windows: { morning: "morning", afternoon: "afternoon", any: "any time" }
+    }
+  };
+
+  var lang = (function () { try { return localStorage.getItem("opastin.console.lang") || "fi"; } catch (e) { return "fi"; } })();
+  var me = null;
+  var current = null;
+  var source = null;
+
+  function $(id) { return document.getElementById(id); }
+  function t(key) { return TEXTS[lang][key]; }
+  function el(tag, text) { var n = document.createElement(tag); if (text !== undefined) { n.textContent = text; } return n; }
+
+  function api(path, body) {
+    var options = body === undefined ? { credentials: "same-origin" }
+      : { method: "POST", headers: HEADERS, body: JSON.stringify(body), credentials: "same-origin" };
+    return fetch(API + path, options).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) { var error = new Error(data.error || String(response.status)); error.status = response.status; throw error; }
+        return data;
+      });
+    });
+  }
+
+  function applyTexts() {
+    document.documentElement.lang = lang;
+    $("ui-lang").value = lang;
+    [["title", "title"], ["ui-lang-label", "lang"], ["logout", "logout"], ["login-title", "loginTitle"],
+     ["username-label", "username"], ["password-label", "password"], ["login-button", "login"],
+     ["queue-title", "queue"], ["queue-empty", "queueEmpty"], ["callbacks-title", "callbacks"],
+     ["callbacks-empty", "callbacksEmpty"], ["chat-title", "chat"], ["transcript-title", "transcript"],
+     ["live-title", "live"], ["reply-label", "reply"], ["reply-button", "send"], ["return", "giveBack"],
+     ["close", "close"], ["rating-label", "rating"], ["rate-button", "rate"]].forEach(function (pair) {
+      $(pair[0]).textContent = t(pair[1]);
+    });
+    document.title = t("title");
+    if (me) { refresh(); }
+  }
+
+  function show(loggedIn) {
+    $("login").hidden = loggedIn;
+    $("desk").hidden = !loggedIn;
+    $("logout").hidden = !loggedIn;
+    $("who").textContent = loggedIn ? me.name + " (" + me.county + ")" : "";
+  }
+
+  function minutesSince(iso) { return Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000)) + " min"; }
+
+  function refresh() {
+    return api("queue").then(function (data) {
+      var list = $("queue");
+      list.textContent = "";
+      data.conversations.forEach(function (c) {
+        var item = el("li");
+        var line = [c.status === "waiting" ? t("waiting") : t("active"), c.language, c.municipality || "–",
+                    c.role || "–", c.topic || "–", minutesSince(c.created)].join(" · ");
+        item.appendChild(el("span", line));
+        if (c.urgent) { item.appendChild(el("p", t("urgent"))).className = "urgent"; }
+        var button = el("button", c.status === "waiting" ? t("take") : t("open"));
+        button.type = "button";
+        button.addEventListener("click", function () { c.status === "waiting" ? take(c.id) : openChat(c.id); });
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      $("queue-empty").hidden = data.conversations.length > 0;
+      var callbacks = $("callbacks");
+      callbacks.textContent = "";
+      data.callbacks.forEach(function (c) {
+        var item = el("li");
+        item.appendChild(el("span", [c.phone, TEXTS[lang].windows[c.window] || c.window, c.language, c.topic].join(" · ")));
+        var button = el("button", t("done"));
+        button.type = "button";
+        button.addEventListener("click", function () { api("callbacks/" + c.id + "/done", {}).then(refresh); });
+        item.appendChild(button);
+        callbacks.appendChild(item);
+      });
+      $("callbacks-empty").hidden = data.callbacks.length > 0;
+    }).catch(function (error) { if (error.status === 401) { logout(); } });
+  }
+
+  function take(id) {
+    api("conversations/" + id + "/take", {}).then(function () { openChat(id); refresh(); })
+      .catch(function () { $("chat-status").textContent = t("failed"); refresh(); });
+  }
+
+  function line(parent, who, text) {
+    var p = el("p");
+    var name = el("strong", t(who) + ": ");
+    p.appendChild(name);
+    p.appendChild(document.createTextNode(text));
+    parent.appendChild(p);
+    parent.scrollTop = parent.scrollHeight;
+  }
+
+  function openChat(id) {
+    api("conversations/" + id).then(function (data) {
+      current = data.id;
+      $("chat").hidden = false;
+      $("rate").hidden = true;
+      $("chat-status").textContent = "";
+      $("chat-meta").textContent = [data.language, data.municipality || "–", data.role || "–", data.topic || "–"].join(" · ");
+      $("transcript").textContent = "";
+      data.transcript.forEach(function (m) { line($("transcript"), m.from === "person" ? "person" : "bot", m.text); });
+      $("live").textContent = "";
+      data.messages.forEach(function (m) { line($("live"), m.author === "agent" ? "agent" : "person", m.text); });
+      $("reply-text").focus();
+    });
+  }
+
+  function end(verb) {
+    if (!current) { return; }
+    api("conversations/" + current + "/" + verb, {}).then(function () {
+      $("chat-status").textContent = t("ended");
+      $("rate").hidden = false;
+      $("rating").focus();
+      refresh();
+    }).catch(function () { $("chat-status").textContent = t("failed"); });
+  }
+
+  function connect() {
+    if (source) { source.close(); }
+    source = new EventSource(API + "stream");
+    source.addEventListener("console", function (event) {
+      var data = JSON.parse(event.data);
+      if (data.type === "message" && data.handoff === current) {
+        line($("live"), data.author === "agent" ? "agent" : "person", data.text);
+      }
+      refresh();
+    });
+  }
+
+  function start() {
+    me = null;
+    return api("me").then(function (data) { me = data; show(true); refresh(); connect(); })
+      .catch(function () { show(false); });
+  }
+
+  function logout() {
+    api("logout", {}).catch(function () {}).then(function () { me = null; current = null; if (source) { source.close(); } show(false); });
+  }
+
+  $("ui-lang").addEventListener("change", function () {
+    lang = $("ui-lang").value;
+    try { localStorage.setItem("opastin.console.lang", lang); } catch (e) { /* no storage */ }
+    applyTexts();
+  });
+  $("login").addEventListener("submit", function (event) {
+    event.preventDefault();
+    api("login", { username: $("username").value, password: $("password").value })
+      .then(function () { $("password").value = ""; $("login-status").textContent = ""; return start(); })
+      .catch(function () { $("login-status").textContent = t("loginFailed"); });
+  });
+  $("logout").addEventListener("click", logout);
+  $("reply").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = $("reply-text").value.trim();
+    if (!text || !current) { return; }
+    api("conversations/" + current + "/messages", { text: text }).then(function () { $("reply-text").value = ""; })
+      .catch(function () { $("chat-status").textContent = t("failed"); });
+  });
+  $("reply-text").addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); $("reply-button").click(); }
+  });
+  $("return").addEventListener("click", function () { end("return"); });
+  $("close").addEventListener("click", function () { end("close"); });
+  $("rate-button").addEventListener("click", function () {
+    api("conversations/" + current + "/rating", { rating: Number($("rating").value) })
+      .then(function () { $("chat-status").textContent = t("rated"); $("rate").hidden = true; });
+  });
+
+  applyTexts();
+  start();
+})();

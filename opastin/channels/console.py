@@ -1,0 +1,262 @@
+"""The staff console: agents log in, see their county's queue and callbacks, and take conversations.
+
+Served by the Rasa server (credentials.yml: opastin.channels.console.ConsoleInput) because the
+agent's replies go out through the same push streams as the bot's answers.
+
+  GET  /webhooks/console/                    the console page (index.html, console.js, console.css)
+  POST /api/login {"username", "password"}   sets an HttpOnly, SameSite=Strict session cookie
+  POST /api/logout
+  GET  /api/queue                            waiting and handled conversations, and callbacks, of the agent's county
+  GET  /api/conversations/<id>               details, the bot's transcript and the messages so far
+  POST /api/conversations/<id>/take | /messages {"text"} | /return | /close | /rating {"rating": 1-5}
+  POST /api/callbacks/<id>/done
+  GET  /api/stream                           live events of the agent's county (SSE)
+
+Nothing without a login: every /api route but login answers 401. An agent sees only their own
+county; another county's conversation answers 404, as if it did not exist. Every POST must carry
+the header X-Opastin-Console: 1, which a page of another site cannot send without CORS permission.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from opastin.channels.handover import console_stream, tell_console, tell_person
+from opastin.channels.hub import HUB, Hub
+from opastin.channels.web import blocking, event_stream, static_file
+from opastin.handoff import agents
+from opastin.handoff.models import ACTIVE, Agent, Handoff
+from opastin.handoff.store import HandoffStore
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "console"
+COOKIE = "opastin_console"
+CSRF_HEADER = "x-opastin-console"
+MAX_REPLY = 2000
+PAGE_SECURITY = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def _iso(moment: Optional[datetime]) -> Optional[str]:
+    return moment.replace(tzinfo=timezone.utc).isoformat() if moment else None
+
+
+def _handoff_json(handoff: Handoff, with_texts: bool = False) -> dict[str, Any]:
+    data = {"id": handoff.id, "status": handoff.status, "language": handoff.language,
+            "municipality": handoff.municipality, "role": handoff.role, "topic": handoff.topic,
+            "urgent": handoff.urgent, "created": _iso(handoff.created), "taken": _iso(handoff.taken),
+            "agent_id": handoff.agent_id}
+    if with_texts:
+        data["transcript"] = json.loads(handoff.transcript or "[]")
+    return data
+
+
+class ConsoleInput(InputChannel):
+    def __init__(self, hub: Hub = HUB, store: Optional[HandoffStore] = None) -> None:
+        self.hub = hub
+        self._store = store
+
+    @classmethod
+    def name(cls) -> str:
+        return "console"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "ConsoleInput":
+        return cls()
+
+    @property
+    def store(self) -> HandoffStore:
+        if self._store is None:
+            self._store = HandoffStore()
+        return self._store
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        console = Blueprint("console", __name__)
+
+        @console.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            return static_file(STATIC_DIR, "index.html", PAGE_SECURITY)
+
+        @console.route("/<name>", methods=["GET"])
+        async def static(request: Request, name: str) -> HTTPResponse:
+            return static_file(STATIC_DIR, name, PAGE_SECURITY)
+
+        @console.route("/api/login", methods=["POST"])
+        async def login(request: Request) -> HTTPResponse:
+            body = self._body(request)
+            if body is None:
+                return self._error(400, "the body must be a JSON object with a custom header")
+            token = await blocking(agents.log_in, self.store, str(body.get("username") or ""),
+                                    str(body.get("password") or ""))
+            if token is None:
+                return self._error(401, "wrong username or password")
+            reply = response.json({"ok": True})
+            reply.cookies[COOKIE] = token
+            cookie = reply.cookies[COOKIE]
+            cookie["httponly"] = True
+            cookie["samesite"] = "Strict"
+            cookie["path"] = "/webhooks/console"
+            cookie["max-age"] = agents.SESSION_HOURS * 3600
+            if request.scheme == "https":
+                cookie["secure"] = True
+            return reply
+
+        @console.route("/api/logout", methods=["POST"])
+        async def logout(request: Request) -> HTTPResponse:
+            token = request.cookies.get(COOKIE)
+            if token and self._body(request) is not None:
+                await blocking(agents.log_out, self.store, token)
+            reply = response.json({"ok": True})
+            del reply.cookies[COOKIE]
+            return reply
+
+        @console.route("/api/me", methods=["GET"])
+        async def me(request: Request) -> HTTPResponse:
+            agent = await self._agent(request)
+            if agent is None:
+                return self._error(401, "log in first")
+            return response.json({"username": agent.username, "name": agent.display_name, "county": agent.county})
+
+        @console.route("/api/queue", methods=["GET"])
+        async def queue(request: Request) -> HTTPResponse:
+            agent = await self._agent(request)
+            if agent is None:
+                return self._error(401, "log in first")
+            conversations = await blocking(self.store.queue, agent.county)
+            callbacks = await blocking(self.store.callbacks, agent.county)
+            return response.json({
+                "conversations": [_handoff_json(h) for h in conversations],
+                "callbacks": [{"id": c.id, "phone": c.phone, "window": c.window, "topic": c.topic,
+                               "language": c.language, "created": _iso(c.created)} for c in callbacks],
+            })
+
+        @console.route("/api/conversations/<handoff_id>", methods=["GET"])
+        async def conversation(request: Request, handoff_id: str) -> HTTPResponse:
+            agent, handoff = await self._agent_and_handoff(request, handoff_id)
+            if agent is None or handoff is None:
+                return self._error(401 if agent is None else 404, "log in first" if agent is None else "not found")
+            data = _handoff_json(handoff, with_texts=True)
+            data["messages"] = [{"author": m.author, "text": m.text, "created": _iso(m.created)}
+                                for m in await blocking(self.store.messages, handoff.id)]
+            return response.json(data)
+
+        @console.route("/api/conversations/<handoff_id>/<verb>", methods=["POST"])
+        async def act(request: Request, handoff_id: str, verb: str) -> HTTPResponse:
+            body = self._body(request)
+            if body is None:
+                return self._error(400, "the body must be a JSON object with a custom header")
+            agent, handoff = await self._agent_and_handoff(request, handoff_id)
+            if agent is None:
+                return self._error(401, "log in first")
+            if handoff is None:
+                return self._error(404, "not found")
+            handler = {"take": self._take, "messages": self._reply, "return": self._return, "close": self._close,
+                       "rating": self._rate}.get(verb)
+            if handler is None:
+                return self._error(404, "not found")
+            return await handler(agent, handoff, body)
+
+        @console.route("/api/callbacks/<callback_id>/done", methods=["POST"])
+        async def callback_done(request: Request, callback_id: str) -> HTTPResponse:
+            if self._body(request) is None:
+                return self._error(400, "the body must be a JSON object with a custom header")
+            agent = await self._agent(request)
+            if agent is None:
+                return self._error(401, "log in first")
+            if not await blocking(self.store.callback_done, callback_id, agent):
+                return self._error(404, "not found")
+            tell_console(self.hub, agent.county, {"type": "queue"})
+            return response.json({"ok": True})
+
+        @console.route("/api/stream", methods=["GET"])
+        async def stream(request: Request) -> Optional[HTTPResponse]:
+            agent = await self._agent(request)
+            if agent is None:
+                return self._error(401, "log in first")
+            await event_stream(request, self.hub, console_stream(agent.county), event="console")
+            return None
+
+        return console
+
+    # ------------------------------------------------------------------ conversation actions
+
+    async def _take(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
+        if not await blocking(self.store.take, handoff.id, agent):
+            return self._error(409, "someone else already took it")
+        tell_person(self.hub, handoff, "handoff_taken", values={"agent": agent.display_name})
+        tell_console(self.hub, agent.county, {"type": "queue"})
+        return response.json({"ok": True})
+
+    async def _reply(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
+        text = body.get("text")
+        if handoff.status != ACTIVE or handoff.agent_id != agent.id:
+            return self._error(409, "take the conversation first")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
+            return self._error(400, f"text must be 1–{MAX_REPLY} characters")
+        await blocking(self.store.add_message, handoff.id, "agent", text.strip())
+        self.hub.publish(handoff.sender, {"from": "agent", "text": text.strip()})
+        tell_console(self.hub, agent.county, {"type": "message", "handoff": handoff.id, "author": "agent",
+                                              "text": text.strip()})
+        return response.json({"ok": True})
+
+    async def _return(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
+        if not await blocking(self.store.end, handoff.id, agent, True):
+            return self._error(409, "only the agent who has the conversation can hand it back")
+        tell_person(self.hub, handoff, "handoff_returned")
+        tell_console(self.hub, agent.county, {"type": "queue"})
+        return response.json({"ok": True})
+
+    async def _close(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
+        if not await blocking(self.store.end, handoff.id, agent, False):
+            return self._error(409, "only the agent who has the conversation can close it")
+        tell_person(self.hub, handoff, "handoff_closed_by_agent", custom={"feedback": True})
+        tell_console(self.hub, agent.county, {"type": "queue"})
+        return response.json({"ok": True})
+
+    async def _rate(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
+        rating = body.get("rating")
+        if rating not in (1, 2, 3, 4, 5):
+            return self._error(400, "rating must be 1–5")
+        if not await blocking(self.store.rate_preparation, handoff.id, agent, rating):
+            return self._error(409, "only the agent who handled it can rate it")
+        return response.json({"ok": True})
+
+    # ------------------------------------------------------------------ helpers
+
+    async def _agent(self, request: Request) -> Optional[Agent]:
+        return await blocking(agents.agent_for, self.store, request.cookies.get(COOKIE))
+
+    async def _agent_and_handoff(self, request: Request, handoff_id: str) -> tuple[Optional[Agent], Optional[Handoff]]:
+        agent = await self._agent(request)
+        if agent is None:
+            return None, None
+        handoff = await blocking(self.store.get, handoff_id)
+        if handoff is None or handoff.county != agent.county:
+            return agent, None  # another county's conversation does not exist for this agent
+        return agent, handoff
+
+    @staticmethod
+    def _body(request: Request) -> Optional[dict]:
+        """The JSON body of a POST, only with the custom header that other sites' pages cannot add."""
+        if request.headers.get(CSRF_HEADER) != "1":
+            return None
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return body if isinstance(body, dict) else None
+
+    @staticmethod
+    def _error(status: int, message: str) -> HTTPResponse:
+        return response.json({"ok": False, "error": message}, status=status, headers={"Cache-Control": "no-store"})

@@ -1,0 +1,46 @@
+"""Messages between a person in the web chat and an agent in the console, through the two streams.
+
+The person's stream is their conversation id; the console's stream is "console:<county>", so an
+agent sees only their own county's queue.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from actions import messages
+from opastin import safety
+from opastin.channels.hub import Hub
+from opastin.channels.web import blocking
+from opastin.handoff.models import WAITING, Handoff
+from opastin.handoff.store import HandoffStore
+
+
+def console_stream(county: str) -> str:
+    return f"console:{county}"
+
+
+def tell_person(hub: Hub, handoff: Handoff, key: str, *, values: Optional[dict[str, Any]] = None,
+                custom: Optional[dict[str, Any]] = None) -> None:
+    """A system message to the person, in their language (agent joined, handed back, closed)."""
+    message: dict[str, Any] = {"from": "bot", "text": messages.text(key, handoff.language, **(values or {}))}
+    if custom:
+        message["custom"] = custom
+    hub.publish(handoff.sender, message)
+
+
+def tell_console(hub: Hub, county: str, event: dict[str, Any]) -> None:
+    hub.publish(console_stream(county), event)
+
+
+async def relay_to_agent(store: HandoffStore, hub: Hub, handoff: Handoff, text: str) -> None:
+    """The person's message goes to the console; an emergency or a crisis gets its number at once."""
+    earlier = await blocking(store.messages, handoff.id)
+    await blocking(store.add_message, handoff.id, "person", text)
+    match = safety.assess(text)
+    if match is not None:
+        await blocking(store.mark_urgent, handoff.id)
+        tell_person(hub, handoff, "handoff_emergency" if match.level == safety.EMERGENCY else "handoff_crisis")
+    elif handoff.status == WAITING and not any(m.author == "person" for m in earlier):
+        tell_person(hub, handoff, "handoff_waiting_note")
+    tell_console(hub, handoff.county, {"type": "message", "handoff": handoff.id, "author": "person", "text": text,
+                                       "urgent": match is not None})

@@ -1,0 +1,67 @@
+"""What the web chat and the staff console serve alike: their own static files and a push stream."""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from opastin.channels.hub import Hub
+
+STATIC_FILE = re.compile(r"^[a-z0-9-]+\.(html|js|css)$")
+CONTENT_TYPES = {"html": "text/html; charset=utf-8", "js": "text/javascript; charset=utf-8",
+                 "css": "text/css; charset=utf-8"}
+KEEPALIVE_SECONDS = 15
+
+
+async def blocking(function: Callable, *args: Any) -> Any:
+    """Database calls off the event loop: the server keeps answering other people meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
+
+
+def static_file(directory: Path, name: str, page_headers: dict[str, str]) -> HTTPResponse:
+    """One of the folder's own .html/.js/.css files (nothing else, no subfolders); pages get page_headers."""
+    name = name or "index.html"
+    path = directory / name
+    if not STATIC_FILE.match(name) or not path.is_file():
+        return response.json({"ok": False, "error": "not found"}, status=404)
+    kind = name.rsplit(".", 1)[1]
+    headers = dict(page_headers) if kind == "html" else {"X-Content-Type-Options": "nosniff"}
+    headers.setdefault("Cache-Control", "no-cache")
+    return response.raw(path.read_bytes(), content_type=CONTENT_TYPES[kind], headers=headers)
+
+
+async def event_stream(request: Request, hub: Hub, key: str, *, event: str, since: Optional[int] = None,
+                       headers: Optional[dict[str, str]] = None) -> None:
+    """Server-Sent Events of the hub's stream `key`: the backlog after `since` (if given), then live ones."""
+    queue = hub.subscribe(key)  # before the backlog, so that nothing falls between the two
+    try:
+        stream = await request.respond(content_type="text/event-stream", headers={
+            **(headers or {}), "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        await stream.send("retry: 2000\n\n")
+        last = since or 0
+        for seq, message in hub.since(key, last) if since is not None else []:
+            await stream.send(_event(seq, event, message))
+            last = seq
+        while True:
+            try:
+                seq, message = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+            except asyncio.TimeoutError:
+                await stream.send(": keep-alive\n\n")
+                continue
+            if seq > last:
+                await stream.send(_event(seq, event, message))
+                last = seq
+    except ConnectionError:
+        pass  # the browser went away; it reconnects with the last number it saw
+    finally:
+        hub.unsubscribe(key, queue)
+
+
+def _event(seq: int, event: str, message: dict[str, Any]) -> str:
+    return f"id: {seq}\nevent: {event}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"

@@ -1,0 +1,75 @@
+"""What the live chat and the callbacks keep, and for how long.
+
+A conversation's texts (the bot's transcript and the messages with the agent) are kept only while
+it is open: closing it erases them and leaves the figures (waiting time, who handled it, the rating).
+A callback's phone number and topic are erased when it is done or cancelled.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base
+
+HandoffBase = declarative_base()
+
+WAITING, ACTIVE, RETURNED, CLOSED = "waiting", "active", "returned", "closed"
+OPEN_STATES = (WAITING, ACTIVE)
+
+
+class Agent(HandoffBase):
+    __tablename__ = "agents"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), unique=True, nullable=False)
+    display_name = Column(String(100), nullable=False)
+    county = Column(String(32), nullable=False, index=True)
+    password_hash = Column(String(300), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+
+
+class AgentSession(HandoffBase):
+    __tablename__ = "agent_sessions"
+    token_hash = Column(String(64), primary_key=True)  # sha256 of the cookie: a stolen database logs nobody in
+    agent_id = Column(Integer, ForeignKey("agents.id", ondelete="CASCADE"), nullable=False)
+    expires = Column(DateTime, nullable=False)
+
+
+class Handoff(HandoffBase):
+    __tablename__ = "handoffs"
+    id = Column(String(32), primary_key=True)
+    sender = Column(String(64), nullable=False, index=True)  # the web chat's random conversation id
+    county = Column(String(32), nullable=False, index=True)
+    language = Column(String(8), nullable=False)
+    municipality = Column(String(100))
+    role = Column(String(32))
+    topic = Column(String(64))
+    status = Column(String(16), nullable=False, default=WAITING, index=True)
+    created = Column(DateTime, nullable=False)
+    taken = Column(DateTime)
+    ended = Column(DateTime)
+    agent_id = Column(Integer, ForeignKey("agents.id"))
+    urgent = Column(Boolean, nullable=False, default=False)  # the person wrote of an emergency while waiting
+    transcript = Column(Text)  # JSON: the conversation with the bot before the hand-over; erased on close
+    preparation_rating = Column(Integer)  # 1–5: how well the bot prepared it (staff experience)
+
+
+class HandoffMessage(HandoffBase):
+    __tablename__ = "handoff_messages"
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(String(32), ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    author = Column(String(16), nullable=False)  # person | agent | system
+    text = Column(Text, nullable=False)
+    created = Column(DateTime, nullable=False)
+
+
+class Callback(HandoffBase):
+    __tablename__ = "callbacks"
+    id = Column(String(32), primary_key=True)
+    sender = Column(String(64), index=True)  # to let the person cancel it in the same conversation
+    county = Column(String(32), nullable=False, index=True)
+    phone = Column(String(20))  # +358…, erased when done or cancelled
+    window = Column(String(16), nullable=False)  # morning | afternoon | any
+    topic = Column(String(300))  # erased when done or cancelled
+    language = Column(String(8), nullable=False)
+    status = Column(String(16), nullable=False, default="waiting", index=True)  # waiting | done | cancelled
+    created = Column(DateTime, nullable=False)
+    ended = Column(DateTime)
+    agent_id = Column(Integer, ForeignKey("agents.id"))

@@ -1,0 +1,172 @@
+"""The live-chat queue, its messages and the callback requests, in SQL (HANDOFF_URL; SQLite by default).
+
+Both servers use it: the action server queues a conversation or stores a callback, the Rasa
+server's channels hold a queued conversation away from the bot and serve the staff console.
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.directory.db import PROJECT_ROOT, engine_for
+from opastin.handoff.models import (
+    ACTIVE,
+    CLOSED,
+    OPEN_STATES,
+    RETURNED,
+    WAITING,
+    Agent,
+    Callback,
+    Handoff,
+    HandoffBase,
+    HandoffMessage,
+)
+
+DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'handoff.db'}"
+
+
+def handoff_url() -> str:
+    return os.environ.get("HANDOFF_URL") or DEFAULT_URL
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class QueueFull(RuntimeError):
+    """The county's queue already holds max_queue waiting people."""
+
+
+@dataclass(frozen=True)
+class Queued:
+    handoff_id: str
+    position: int
+
+
+class HandoffStore:
+    def __init__(self, url: Optional[str] = None) -> None:
+        self.url = url or handoff_url()
+        engine = engine_for(self.url)
+        HandoffBase.metadata.create_all(engine)
+        self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    # ------------------------------------------------------------------ the queue
+
+    def enqueue(self, *, sender: str, county: str, language: str, max_queue: int, transcript: list[dict[str, str]],
+                municipality: Optional[str] = None, role: Optional[str] = None, topic: Optional[str] = None) -> Queued:
+        """Puts the conversation in the county's queue (once: asking again keeps its place)."""
+        with self.session() as session, session.begin():
+            existing = session.scalar(select(Handoff).where(Handoff.sender == sender, Handoff.status.in_(OPEN_STATES)))
+            if existing is not None:
+                return Queued(existing.id, self._position(session, existing))
+            waiting = session.scalar(select(func.count()).select_from(Handoff)
+                                     .where(Handoff.county == county, Handoff.status == WAITING))
+            if waiting >= max_queue:
+                raise QueueFull(county)
+            handoff = Handoff(id=uuid.uuid4().hex, sender=sender, county=county, language=language,
+                              municipality=municipality, role=role, topic=topic, status=WAITING, created=utc_now(),
+                              transcript=json.dumps(transcript, ensure_ascii=False))
+            session.add(handoff)
+            session.flush()
+            return Queued(handoff.id, waiting + 1)
+
+    @staticmethod
+    def _position(session: Session, handoff: Handoff) -> int:
+        if handoff.status != WAITING:
+            return 0
+        ahead = session.scalar(select(func.count()).select_from(Handoff).where(
+            Handoff.county == handoff.county, Handoff.status == WAITING, Handoff.created < handoff.created))
+        return ahead + 1
+
+    def open_for_sender(self, sender: str) -> Optional[Handoff]:
+        """The conversation's hand-over while it is waiting or with an agent: then the bot stays quiet."""
+        with self.session() as session:
+            return session.scalar(select(Handoff).where(Handoff.sender == sender, Handoff.status.in_(OPEN_STATES)))
+
+    def get(self, handoff_id: str) -> Optional[Handoff]:
+        with self.session() as session:
+            return session.get(Handoff, handoff_id)
+
+    def queue(self, county: str) -> list[Handoff]:
+        """Open conversations of the county: waiting ones first in arrival order, then those being handled."""
+        with self.session() as session:
+            rows = session.scalars(select(Handoff).where(Handoff.county == county, Handoff.status.in_(OPEN_STATES))
+                                   .order_by(Handoff.status.desc(), Handoff.created)).all()
+            return list(rows)
+
+    def add_message(self, handoff_id: str, author: str, text: str) -> HandoffMessage:
+        with self.session() as session, session.begin():
+            message = HandoffMessage(handoff_id=handoff_id, author=author, text=text, created=utc_now())
+            session.add(message)
+            return message
+
+    def messages(self, handoff_id: str) -> list[HandoffMessage]:
+        with self.session() as session:
+            return list(session.scalars(select(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id)
+                                        .order_by(HandoffMessage.id)))
+
+    def mark_urgent(self, handoff_id: str) -> None:
+        with self.session() as session, session.begin():
+            session.execute(update(Handoff).where(Handoff.id == handoff_id).values(urgent=True))
+
+    def take(self, handoff_id: str, agent: Agent) -> bool:
+        """The agent takes a waiting conversation; False when someone else was first."""
+        with self.session() as session, session.begin():
+            taken = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == WAITING,
+                                                          Handoff.county == agent.county)
+                                    .values(status=ACTIVE, agent_id=agent.id, taken=utc_now()))
+            return taken.rowcount == 1
+
+    def end(self, handoff_id: str, agent: Agent, *, back_to_bot: bool) -> bool:
+        """Hands the conversation back to the bot or closes it; its texts are erased either way."""
+        with self.session() as session, session.begin():
+            ended = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.agent_id == agent.id,
+                                                          Handoff.status == ACTIVE)
+                                    .values(status=RETURNED if back_to_bot else CLOSED, ended=utc_now(), transcript=None))
+            session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id))
+            return ended.rowcount == 1
+
+    def rate_preparation(self, handoff_id: str, agent: Agent, rating: int) -> bool:
+        with self.session() as session, session.begin():
+            rated = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.agent_id == agent.id)
+                                    .values(preparation_rating=rating))
+            return rated.rowcount == 1
+
+    # ------------------------------------------------------------------ callbacks
+
+    def add_callback(self, *, sender: Optional[str], county: str, phone: str, window: str, topic: str,
+                     language: str) -> str:
+        with self.session() as session, session.begin():
+            callback = Callback(id=uuid.uuid4().hex, sender=sender, county=county, phone=phone, window=window,
+                                topic=topic, language=language, status="waiting", created=utc_now())
+            session.add(callback)
+            return callback.id
+
+    def cancel_callback(self, callback_id: str, sender: str) -> bool:
+        """The person cancels their own request (the same conversation only)."""
+        return self._finish_callback(Callback.id == callback_id, Callback.sender == sender, status="cancelled")
+
+    def callback_done(self, callback_id: str, agent: Agent) -> bool:
+        return self._finish_callback(Callback.id == callback_id, Callback.county == agent.county, status="done",
+                                     agent_id=agent.id)
+
+    def _finish_callback(self, *conditions: Any, status: str, agent_id: Optional[int] = None) -> bool:
+        with self.session() as session, session.begin():
+            done = session.execute(update(Callback).where(*conditions, Callback.status == "waiting").values(
+                status=status, ended=utc_now(), phone=None, topic=None, agent_id=agent_id))
+            return done.rowcount == 1
+
+    def callbacks(self, county: str) -> list[Callback]:
+        with self.session() as session:
+            return list(session.scalars(select(Callback).where(Callback.county == county, Callback.status == "waiting")
+                                        .order_by(Callback.created)))

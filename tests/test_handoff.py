@@ -1,0 +1,176 @@
+"""Reaching a person: office hours (time frozen), the queue, callbacks, staff accounts."""
+import asyncio
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import ActionOfferHumanContact, opening_text, transcript
+from opastin.handoff import agents
+from opastin.handoff import hours as service_hours
+from opastin.handoff.callback import display_phone, phone_number, time_window, wants_to_cancel
+from opastin.handoff.store import HandoffStore
+from tests.conftest import make_tracker
+
+HELSINKI = service_hours.FINLAND
+MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=HELSINKI)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> HandoffStore:
+    return HandoffStore(f"sqlite:///{tmp_path / 'handoff.db'}")
+
+
+# --------------------------------------------------------------------------- office hours
+
+
+@pytest.mark.parametrize("moment, open_", [
+    (MONDAY_10, True),
+    (datetime(2026, 12, 7, 7, 59, tzinfo=HELSINKI), False),
+    (datetime(2026, 12, 7, 16, 0, tzinfo=HELSINKI), False),  # closes at 16.00
+    (datetime(2026, 12, 5, 10, 0, tzinfo=HELSINKI), False),  # Saturday
+    (datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI), False),  # Christmas Eve, a Thursday
+    (datetime(2027, 1, 6, 10, 0, tzinfo=HELSINKI), False),  # Epiphany
+    (datetime(2026, 6, 19, 10, 0, tzinfo=HELSINKI), False),  # Midsummer Eve
+    (datetime(2026, 12, 7, 8, 30, tzinfo=service_hours.FINLAND).astimezone(tz=None), True),  # any zone given
+])
+def test_office_hours_follow_weekdays_and_finnish_holidays(moment: datetime, open_: bool) -> None:
+    assert service_hours.for_county("paijat-hame").is_open(moment) is open_
+
+
+def test_the_next_opening_skips_the_christmas_holidays() -> None:
+    opening = service_hours.for_county("paijat-hame").next_opening(datetime(2026, 12, 23, 17, 0, tzinfo=HELSINKI))
+    assert opening.day == date(2026, 12, 28)
+
+
+def test_hours_and_closed_days_are_the_countys_configuration(tmp_path: Path, monkeypatch) -> None:
+    config = tmp_path / "hours.yml"
+    config.write_text("counties:\n  satakunta:\n    hours: 'sa 10:00-12:00'\n    closed: ['2026-12-12']\n"
+                      "    max_queue: 2\n", encoding="utf-8")
+    monkeypatch.setenv("OPASTIN_SERVICE_HOURS", str(config))
+    hours = service_hours.for_county("satakunta")
+    assert hours.max_queue == 2 and hours.is_open(datetime(2026, 12, 19, 11, tzinfo=HELSINKI))
+    assert not hours.is_open(datetime(2026, 12, 12, 11, tzinfo=HELSINKI))
+    assert service_hours.for_county("paijat-hame").max_queue == 0  # not configured: no live chat
+
+
+def test_the_hours_read_as_people_write_them() -> None:
+    hours = service_hours.for_county("satakunta")
+    assert opening_text(hours, "fi") == "ma–to 8.00–15.00, pe 8.00–14.00"
+    assert opening_text(hours, "en") == "Mon–Thu 08:00–15:00, Fri 08:00–14:00"
+
+
+# --------------------------------------------------------------------------- the hand-over action
+
+
+def ask_for_person(store: HandoffStore, moment: datetime, *, sender: str = "web-1", channel: str = "webchat",
+                   language: str = "fi"):
+    tracker = make_tracker("haluan puhua ihmisen kanssa", "human_handoff", slots={"language": language,
+                                                                                  "municipality": "Lahti"})
+    tracker.sender_id = sender
+    tracker.events.insert(1, {"event": "user", "text": "hammaslääkäri", "input_channel": channel,
+                              "parse_data": {"intent": {"name": "dental_care"}}})
+    tracker.events.insert(2, {"event": "bot", "text": "Missä kunnassa asut?"})
+    tracker.events[-1]["input_channel"] = channel
+    dispatcher = CollectingDispatcher()
+    action = ActionOfferHumanContact(store=store, clock=lambda: moment)
+    asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages
+
+
+def test_in_office_hours_the_person_gets_a_place_in_the_queue_with_what_the_agent_needs(store) -> None:
+    messages = ask_for_person(store, MONDAY_10)
+    assert "Olet jonossa sijalla 1." in messages[0]["text"] and "112" in messages[0]["text"]
+    [queued] = store.queue("paijat-hame")
+    assert (queued.language, queued.municipality, queued.topic) == ("fi", "Lahti", "dental_care")
+    assert '"hammaslääkäri"' in queued.transcript
+    assert "Olet jonossa sijalla 2." in ask_for_person(store, MONDAY_10, sender="web-2")[0]["text"]
+    assert "sijalla 1." in ask_for_person(store, MONDAY_10, sender="web-1")[0]["text"]  # asking again keeps the place
+
+
+def test_a_full_queue_offers_the_phone_and_a_callback(store) -> None:
+    for n in range(service_hours.for_county("paijat-hame").max_queue):
+        ask_for_person(store, MONDAY_10, sender=f"web-{n}")
+    messages = ask_for_person(store, MONDAY_10, sender="web-late", language="sv")
+    assert "kön är full" in messages[0]["text"]
+    assert messages[0]["buttons"] == [{"title": "Be om att bli uppringd", "payload": "/request_callback"}]
+
+
+@pytest.mark.parametrize("language, words", [("fi", "ma–pe 8.00–16.00"), ("sv", "mån–fre 8.00–16.00"),
+                                             ("en", "Mon–Fri 08:00–16:00")])
+def test_outside_hours_the_hours_the_next_opening_and_a_callback_are_offered(store, language, words) -> None:
+    messages = ask_for_person(store, datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI), language=language)
+    assert words in messages[0]["text"] and "28" in messages[0]["text"]  # next open Mon 28 Dec
+    assert messages[0]["buttons"][0]["payload"] == "/request_callback"
+    assert store.queue("paijat-hame") == []
+
+
+def test_channels_that_cannot_push_offer_the_phone_instead(store) -> None:
+    messages = ask_for_person(store, MONDAY_10, channel="rest")
+    assert "Tässä kanavassa" in messages[0]["text"] and store.queue("paijat-hame") == []
+
+
+def test_the_transcript_shows_button_choices_as_what_was_chosen() -> None:
+    tracker = make_tracker("x", "human_handoff")
+    tracker.events.insert(1, {"event": "user", "text": '/inform_municipality{"municipality": "Lahti"}',
+                              "parse_data": {"entities": [{"entity": "municipality", "value": "Lahti"}]}})
+    assert {"from": "person", "text": "Lahti"} in transcript(tracker)
+
+
+# --------------------------------------------------------------------------- callbacks, accounts
+
+
+@pytest.mark.parametrize("text, number", [
+    ("040 123 4567", "+358401234567"), ("+358 40 123 4567", "+358401234567"), ("0401234567", "+358401234567"),
+    ("050-555 1234", "+358505551234"), ("09 2525 0111", "+358925250111"), ("00358 40 1234567", "+358401234567"),
+    ("ring mig på 044 987 6543 tack", "+358449876543"), ("my number is +358 50 1112223", "+358501112223"),
+    ("+46 70 123 45 67", None), ("12345", None), ("131052-308T", None), ("ei ole puhelinta", None),
+])
+def test_finnish_phone_numbers_in_any_usual_format(text: str, number) -> None:
+    assert phone_number(text) == number
+
+
+def test_a_number_reads_back_as_people_write_it() -> None:
+    assert display_phone("+358401234567") == "040 123 4567" and display_phone("+358925250111") == "09 25250111"
+
+
+@pytest.mark.parametrize("text, window", [("Aamupäivällä (8–12)", "morning"), ("iltapäivällä", "afternoon"),
+                                          ("på förmiddagen", "morning"), ("eftermiddag", "afternoon"),
+                                          ("any time", "any"), ("när som helst", "any"), ("ei väliä", "any"),
+                                          ("huomenna", None)])
+def test_time_windows_in_three_languages(text: str, window) -> None:
+    assert time_window(text) == window
+
+
+def test_agents_log_in_with_hashed_passwords_only(store) -> None:
+    agent = agents.add_agent(store, "anna", "oikein-pitkä-salasana", "paijat-hame", "Anna")
+    with store.session() as session:
+        stored = session.get(type(agent), agent.id).password_hash
+    assert "oikein" not in stored and stored.startswith("scrypt$")
+    assert agents.log_in(store, "anna", "väärä salasana!!") is None
+    assert agents.log_in(store, "nobody", "oikein-pitkä-salasana") is None
+    token = agents.log_in(store, "anna", "oikein-pitkä-salasana")
+    assert agents.agent_for(store, token).username == "anna"
+    agents.log_out(store, token)
+    assert agents.agent_for(store, token) is None
+    with pytest.raises(ValueError, match="12"):
+        agents.add_agent(store, "bob", "short", "paijat-hame", "Bob")
+
+
+def test_closing_erases_the_texts_and_a_done_callback_its_number(store) -> None:
+    agent = agents.add_agent(store, "anna", "oikein-pitkä-salasana", "paijat-hame", "Anna")
+    other = agents.add_agent(store, "sven", "oikein-pitkä-salasana", "satakunta", "Sven")
+    queued = store.enqueue(sender="s1", county="paijat-hame", language="fi", max_queue=5,
+                           transcript=[{"from": "person", "text": "hei"}])
+    assert not store.take(queued.handoff_id, other)  # another county's agent cannot take it
+    assert store.take(queued.handoff_id, agent) and not store.take(queued.handoff_id, agent)
+    store.add_message(queued.handoff_id, "person", "minun asiani")
+    assert store.end(queued.handoff_id, agent, back_to_bot=False)
+    closed = store.get(queued.handoff_id)
+    assert closed.transcript is None and store.messages(queued.handoff_id) == [] and closed.status == "closed"
+    callback = store.add_callback(sender="s1", county="paijat-hame", phone="+358401234567", window="any",
+                                  topic="laskusta", language="fi")
+    assert not store.callback_done(callback, other) and store.callback_done(callback, agent)
+    assert store.callbacks("paijat-hame") == []
+    assert wants_to_cancel("peru") and not wants_to_cancel("perusturva")
