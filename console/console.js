@@ -16,7 +16,9 @@
       rated: "Arvio tallennettu.", take: "Ota keskustelu", open: "Avaa", done: "Merkitse hoidetuksi",
       waiting: "odottaa", active: "käsittelyssä", urgent: "KIIRE: asiakas kirjoitti hätätilanteesta",
       person: "Asiakas", bot: "Botti", agent: "Sinä", ended: "Keskustelu päättyi.", failed: "Toiminto epäonnistui.",
-      windows: { morning: "aamupäivä", afternoon: "iltapäivä", any: "mikä tahansa aika" }
+      windows: { morning: "aamupäivä", afternoon: "iltapäivä", any: "mikä tahansa aika" },
+      municipality: "Kunta", role: "Asioi", topic: "Aihe", language: "Kieli", waited: "jonottanut",
+      roles: { self: "itse", relative: "läheisen puolesta", professional: "ammattilainen" }
     },
     sv: {
       title: "Opastin – klienthandledningens arbetsbord", lang: "Språk", logout: "Logga ut", loginTitle: "Logga in",
@@ -28,7 +30,9 @@
       rated: "Bedömningen sparad.", take: "Ta samtalet", open: "Öppna", done: "Markera som klar",
       waiting: "väntar", active: "pågår", urgent: "BRÅDSKANDE: klienten skrev om en nödsituation",
       person: "Klient", bot: "Bot", agent: "Du", ended: "Samtalet avslutades.", failed: "Det gick inte.",
-      windows: { morning: "förmiddag", afternoon: "eftermiddag", any: "när som helst" }
+      windows: { morning: "förmiddag", afternoon: "eftermiddag", any: "när som helst" },
+      municipality: "Kommun", role: "Ärende för", topic: "Ämne", language: "Språk", waited: "väntat",
+      roles: { self: "sig själv", relative: "en närstående", professional: "yrkesperson" }
     },
     en: {
       title: "Opastin – customer guidance desk", lang: "Language", logout: "Log out", loginTitle: "Log in",
@@ -40,7 +44,9 @@
       rated: "Rating saved.", take: "Take the conversation", open: "Open", done: "Mark as done",
       waiting: "waiting", active: "in progress", urgent: "URGENT: the person wrote of an emergency",
       person: "Person", bot: "Bot", agent: "You", ended: "The conversation has ended.", failed: "That did not work.",
-      windows: { morning: "morning", afternoon: "afternoon", any: "any time" }
+      windows: { morning: "morning", afternoon: "afternoon", any: "any time" },
+      municipality: "Municipality", role: "Asking for", topic: "Topic", language: "Language", waited: "waited",
+      roles: { self: "themselves", relative: "a relative", professional: "a professional" }
     }
   };
 
@@ -86,6 +92,14 @@
     $("who").textContent = loggedIn ? me.name + " (" + me.county + ")" : "";
   }
 
+  /** Who is waiting and about what: language, municipality, on whose behalf, topic. */
+  function describe(c) {
+    return [t("language") + ": " + String(c.language).toUpperCase(),
+            t("municipality") + ": " + (c.municipality || "–"),
+            t("role") + ": " + ((c.role && TEXTS[lang].roles[c.role]) || "–"),
+            t("topic") + ": " + (c.topic ? String(c.topic).replace(/_/g, " ") : "–")];
+  }
+
   function minutesSince(iso) { return Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000)) + " min"; }
 
   function refresh() {
@@ -94,8 +108,8 @@
       list.textContent = "";
       data.conversations.forEach(function (c) {
         var item = el("li");
-        var line = [c.status === "waiting" ? t("waiting") : t("active"), c.language, c.municipality || "–",
-                    c.role || "–", c.topic || "–", minutesSince(c.created)].join(" · ");
+        var status = c.status === "waiting" ? t("waiting") : t("active");
+        var line = [status].concat(describe(c), [t("waited") + " " + minutesSince(c.created)]).join(" · ");
         item.appendChild(el("span", line));
         if (c.urgent) { item.appendChild(el("p", t("urgent"))).className = "urgent"; }
         var button = el("button", c.status === "waiting" ? t("take") : t("open"));
@@ -140,7 +154,7 @@
       $("chat").hidden = false;
       $("rate").hidden = true;
       $("chat-status").textContent = "";
-      $("chat-meta").textContent = [data.language, data.municipality || "–", data.role || "–", data.topic || "–"].join(" · ");
+      $("chat-meta").textContent = describe(data).join(" · ");
       $("transcript").textContent = "";
       data.transcript.forEach(function (m) { line($("transcript"), m.from === "person" ? "person" : "bot", m.text); });
       $("live").textContent = "";

@@ -211,14 +211,14 @@ class ConsoleInput(InputChannel):
         return response.json({"ok": True})
 
     async def _return(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
-        if not await blocking(self.store.end, handoff.id, agent, True):
+        if not await blocking(self.store.end, handoff.id, agent, back_to_bot=True):
             return self._error(409, "only the agent who has the conversation can hand it back")
         tell_person(self.hub, handoff, "handoff_returned")
         tell_console(self.hub, agent.county, {"type": "queue"})
         return response.json({"ok": True})
 
     async def _close(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
-        if not await blocking(self.store.end, handoff.id, agent, False):
+        if not await blocking(self.store.end, handoff.id, agent, back_to_bot=False):
             return self._error(409, "only the agent who has the conversation can close it")
         tell_person(self.hub, handoff, "handoff_closed_by_agent", custom={"feedback": True})
         tell_console(self.hub, agent.county, {"type": "queue"})

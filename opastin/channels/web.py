@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -19,9 +20,9 @@ CONTENT_TYPES = {"html": "text/html; charset=utf-8", "js": "text/javascript; cha
 KEEPALIVE_SECONDS = 15
 
 
-async def blocking(function: Callable, *args: Any) -> Any:
+async def blocking(function: Callable, *args: Any, **kwargs: Any) -> Any:
     """Database calls off the event loop: the server keeps answering other people meanwhile."""
-    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
+    return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args, **kwargs))
 
 
 def static_file(directory: Path, name: str, page_headers: dict[str, str]) -> HTTPResponse:

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from opastin.handoff import agents
 from opastin.handoff.models import OPEN_STATES, Handoff
 from opastin.handoff.store import HandoffStore
-from tests.browser.test_webchat import bot, send
+from tests.browser.test_webchat import audit, bot, send
 
 PASSWORD = "pitkä-ja-hyvä-salasana"
 
@@ -20,7 +20,8 @@ def empty_queue(store: HandoffStore) -> None:
         session.execute(update(Handoff).where(Handoff.status.in_(OPEN_STATES)).values(status="closed"))
 
 
-def test_a_person_and_an_agent_talk_and_the_bot_takes_over_again(browser, stack: dict, chat_url: str) -> None:
+def test_a_person_and_an_agent_talk_and_the_bot_takes_over_again(browser, stack: dict, chat_url: str,
+                                                                 artifacts) -> None:
     username = f"anna-{uuid.uuid4().hex[:6]}"
     agents.add_agent(HandoffStore(stack["handoff"]), username, PASSWORD, "paijat-hame", "Anna")
     empty_queue(HandoffStore(stack["handoff"]))
@@ -43,9 +44,12 @@ def test_a_person_and_an_agent_talk_and_the_bot_takes_over_again(browser, stack:
         agent.get_by_label("Salasana").fill(PASSWORD)
         agent.get_by_role("button", name="Kirjaudu").click()
         expect(agent.get_by_text("KIIRE")).to_be_visible()  # the emergency is flagged in the queue
+        agent.screenshot(path=str(artifacts / "console-queue.png"), full_page=True)
         agent.get_by_role("button", name="Ota keskustelu").first.click()
         expect(agent.locator("#transcript")).to_contain_text("haluan puhua ihmisen kanssa")
         expect(agent.locator("#live")).to_contain_text("tarvitsen hammaslääkärin")
+        violations = audit(agent)["violations"]  # the console is a workplace: it must be accessible too
+        assert [(v["id"], len(v["nodes"])) for v in violations] == []
         bot(person, "Anna asiakasohjauksesta liittyi keskusteluun")
 
         agent.get_by_label("Vastauksesi asiakkaalle").fill("Hei, soitithan jo 112? Autan sitten hammasasiassa.")
