@@ -14,10 +14,10 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser directory train actions run shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
+.PHONY: help setup setup-browser directory train actions run agent shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt constraints.txt
 	@PY310="$$(scripts/find-python.sh)" && \
@@ -64,7 +64,12 @@ run: setup directory train ## set up, start the servers and print the web chat's
 	  echo "  http://localhost:$(RASA_PORT)/webhooks/webchat/sv.html   (på svenska)" && \
 	  echo "  http://localhost:$(RASA_PORT)/webhooks/webchat/en.html   (in English)" && \
 	  echo "Embed it on a page with: <script src=\"http://localhost:$(RASA_PORT)/webhooks/webchat/opastin.js\" defer></script>" && \
+	  echo "Staff console: http://localhost:$(RASA_PORT)/webhooks/console/  (add an agent: make agent AGENT=anna COUNTY=paijat-hame NAME=Anna)" && \
 	  echo "Logs are in var/log/. Stop with Ctrl+C." && wait $$rpid
+
+agent: setup ## add a staff console account: make agent AGENT=anna COUNTY=paijat-hame NAME="Anna A." (asks the password)
+	@test -n "$(AGENT)" -a -n "$(COUNTY)" -a -n "$(NAME)" || { echo "usage: make agent AGENT=… COUNTY=paijat-hame|vantaa-kerava|satakunta NAME=…" >&2; exit 2; }
+	$(PY) -m opastin.handoff.agents add "$(AGENT)" --county "$(COUNTY)" --name "$(NAME)"
 
 shell: setup directory train ## chat in the terminal instead of the browser
 	@mkdir -p var/log
