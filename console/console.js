@@ -226,4 +226,6 @@
 
   applyTexts();
   start();
+  // The queue is pushed as it changes; this also keeps the waiting times current.
+  window.setInterval(function () { if (me) { refresh(); } }, 30000);
 })();

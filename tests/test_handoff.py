@@ -174,3 +174,16 @@ def test_closing_erases_the_texts_and_a_done_callback_its_number(store) -> None:
     assert not store.callback_done(callback, other) and store.callback_done(callback, agent)
     assert store.callbacks("paijat-hame") == []
     assert wants_to_cancel("peru") and not wants_to_cancel("perusturva")
+
+
+def test_waiting_too_long_frees_the_place_and_erases_the_texts(store) -> None:
+    queued = store.enqueue(sender="s1", county="paijat-hame", language="fi", max_queue=1, transcript=[])
+    store.add_message(queued.handoff_id, "person", "odotan")
+    assert store.expire_waiting(now=datetime(2099, 1, 1)) == 1
+    assert store.open_for_sender("s1") is None and store.messages(queued.handoff_id) == []
+    assert store.enqueue(sender="s2", county="paijat-hame", language="fi", max_queue=1, transcript=[]).position == 1
+
+
+def test_the_person_can_leave_the_queue(store) -> None:
+    queued = store.enqueue(sender="s1", county="paijat-hame", language="fi", max_queue=5, transcript=[])
+    assert store.leave_queue(queued.handoff_id) and store.open_for_sender("s1") is None

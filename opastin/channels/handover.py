@@ -11,6 +11,7 @@ from actions import messages
 from opastin import safety
 from opastin.channels.hub import Hub
 from opastin.channels.web import blocking
+from opastin.handoff.callback import wants_to_cancel
 from opastin.handoff.models import WAITING, Handoff
 from opastin.handoff.store import HandoffStore
 
@@ -34,6 +35,11 @@ def tell_console(hub: Hub, county: str, event: dict[str, Any]) -> None:
 
 async def relay_to_agent(store: HandoffStore, hub: Hub, handoff: Handoff, text: str) -> None:
     """The person's message goes to the console; an emergency or a crisis gets its number at once."""
+    if handoff.status == WAITING and wants_to_cancel(text) and safety.assess(text) is None:
+        await blocking(store.leave_queue, handoff.id)
+        tell_person(hub, handoff, "handoff_left_queue")
+        tell_console(hub, handoff.county, {"type": "queue"})
+        return
     earlier = await blocking(store.messages, handoff.id)
     await blocking(store.add_message, handoff.id, "person", text)
     match = safety.assess(text)

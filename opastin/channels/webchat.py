@@ -26,7 +26,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from opastin.channels.handover import relay_to_agent
+from actions.reporting.store import record_feedback
+from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import HUB, Hub
 from opastin.channels.web import blocking, event_stream, static_file
 from opastin.handoff.store import HandoffStore
@@ -163,6 +164,9 @@ class WebchatInput(InputChannel):
             else:
                 await on_new_message(UserMessage(text, WebchatOutput(self.hub), sender, input_channel=self.name(),
                                                  metadata=metadata))
+                queued = await blocking(self.handoffs.open_for_sender, sender)
+                if queued is not None:  # the bot has just put the person in the queue: the console shows it at once
+                    tell_console(self.hub, queued.county, {"type": "queue"})
             return response.json({"ok": True, "last": self.hub.last_seq(sender)}, headers=headers)
 
         @webchat.route("/stream", methods=["GET"])
@@ -170,7 +174,8 @@ class WebchatInput(InputChannel):
             headers = self.cors(request)
             try:
                 sender = _sender(request.args.get("sender"))
-                since = int(request.args.get("since") or request.headers.get("last-event-id") or 0)
+                # a reconnecting browser sends the last number it saw; the URL keeps the first one
+                since = max(int(request.args.get("since") or 0), int(request.headers.get("last-event-id") or 0))
             except (RequestError, ValueError) as error:
                 return _error(error if isinstance(error, RequestError) else RequestError(400, "since must be a number"),
                               headers)
@@ -184,8 +189,6 @@ class WebchatInput(InputChannel):
                 rating, comment, language = self._feedback(request)
             except RequestError as error:
                 return _error(error, headers)
-            from actions.reporting.store import record_feedback
-
             await blocking(record_feedback, rating, comment, language)
             return response.json({"ok": True}, headers=headers)
 

@@ -9,7 +9,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
 from sqlalchemy import delete, func, select, update
@@ -30,6 +30,9 @@ from opastin.handoff.models import (
 )
 
 DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'handoff.db'}"
+# Someone who has waited this long without being taken has left (the chat session ends after an hour):
+# they no longer hold a place in the queue, and the bot answers them again.
+WAIT_LIMIT = timedelta(minutes=60)
 
 
 def handoff_url() -> str:
@@ -62,9 +65,29 @@ class HandoffStore:
 
     # ------------------------------------------------------------------ the queue
 
+    def expire_waiting(self, now: Optional[datetime] = None) -> int:
+        """Closes (and erases) conversations that waited longer than WAIT_LIMIT without an agent."""
+        limit = (now or utc_now()) - WAIT_LIMIT
+        with self.session() as session, session.begin():
+            stale = list(session.scalars(select(Handoff.id).where(Handoff.status == WAITING, Handoff.created < limit)))
+            if stale:
+                session.execute(update(Handoff).where(Handoff.id.in_(stale))
+                                .values(status=CLOSED, ended=utc_now(), transcript=None))
+                session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(stale)))
+            return len(stale)
+
+    def leave_queue(self, handoff_id: str) -> bool:
+        """The person no longer waits ("peru"): the place is freed and the texts erased."""
+        with self.session() as session, session.begin():
+            left = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == WAITING)
+                                   .values(status=CLOSED, ended=utc_now(), transcript=None))
+            session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id))
+            return left.rowcount == 1
+
     def enqueue(self, *, sender: str, county: str, language: str, max_queue: int, transcript: list[dict[str, str]],
                 municipality: Optional[str] = None, role: Optional[str] = None, topic: Optional[str] = None) -> Queued:
         """Puts the conversation in the county's queue (once: asking again keeps its place)."""
+        self.expire_waiting()
         with self.session() as session, session.begin():
             existing = session.scalar(select(Handoff).where(Handoff.sender == sender, Handoff.status.in_(OPEN_STATES)))
             if existing is not None:
@@ -90,6 +113,7 @@ class HandoffStore:
 
     def open_for_sender(self, sender: str) -> Optional[Handoff]:
         """The conversation's hand-over while it is waiting or with an agent: then the bot stays quiet."""
+        self.expire_waiting()
         with self.session() as session:
             return session.scalar(select(Handoff).where(Handoff.sender == sender, Handoff.status.in_(OPEN_STATES)))
 
@@ -99,6 +123,7 @@ class HandoffStore:
 
     def queue(self, county: str) -> list[Handoff]:
         """Open conversations of the county: waiting ones first in arrival order, then those being handled."""
+        self.expire_waiting()
         with self.session() as session:
             rows = session.scalars(select(Handoff).where(Handoff.county == county, Handoff.status.in_(OPEN_STATES))
                                    .order_by(Handoff.status.desc(), Handoff.created)).all()

@@ -28,6 +28,13 @@ def test_a_person_and_an_agent_talk_and_the_bot_takes_over_again(browser, stack:
     person_context = browser.new_context()
     agent_context = browser.new_context()  # a second, separate browser: the agent's own login
     try:
+        agent = agent_context.new_page()  # the agent is at the desk before anyone asks
+        agent.goto(f"{stack['base']}/webhooks/console/")
+        agent.get_by_label("Käyttäjätunnus").fill(username)
+        agent.get_by_label("Salasana").fill(PASSWORD)
+        agent.get_by_role("button", name="Kirjaudu").click()
+        expect(agent.get_by_text("Ei jonossa olevia keskusteluja.")).to_be_visible()
+
         person = person_context.new_page()
         person.goto(chat_url)
         send(person, "haluan puhua ihmisen kanssa")  # the very first message of the conversation
@@ -38,12 +45,7 @@ def test_a_person_and_an_agent_talk_and_the_bot_takes_over_again(browser, stack:
         send(person, "apua mieheni ei hengitä")  # …but the safety net still answers at once
         bot(person, "soita heti 112")
 
-        agent = agent_context.new_page()
-        agent.goto(f"{stack['base']}/webhooks/console/")
-        agent.get_by_label("Käyttäjätunnus").fill(username)
-        agent.get_by_label("Salasana").fill(PASSWORD)
-        agent.get_by_role("button", name="Kirjaudu").click()
-        expect(agent.get_by_text("KIIRE")).to_be_visible()  # the emergency is flagged in the queue
+        expect(agent.get_by_text("KIIRE")).to_be_visible()  # pushed to the open console, flagged as urgent
         agent.screenshot(path=str(artifacts / "console-queue.png"), full_page=True)
         agent.get_by_role("button", name="Ota keskustelu").first.click()
         expect(agent.locator("#transcript")).to_contain_text("haluan puhua ihmisen kanssa")

@@ -60,3 +60,27 @@ def test_the_pages_run_only_their_own_scripts_and_nothing_else_is_served(stack: 
     assert requests.get(url(stack, "opastin.js"), timeout=10).headers["Content-Type"].startswith("text/javascript")
     for path in ("..%2Fcredentials.yml", "nothing.html", "opastin.py"):
         assert requests.get(url(stack, path), timeout=10).status_code == 404
+
+
+def say(stack: dict, sender: str, text: str) -> int:
+    reply = requests.post(url(stack, "message"), data=json.dumps({"sender": sender, "message": text}), timeout=60)
+    assert reply.status_code == 200
+    return reply.json()["last"]
+
+
+def messages_after(stack: dict, sender: str, since: int, count: int) -> list[str]:
+    with requests.get(url(stack, "stream"), params={"sender": sender, "since": since}, stream=True, timeout=10) as s:
+        return [e["message"]["text"] for e in read_events(s, count)]
+
+
+def test_a_person_in_the_queue_can_leave_it_and_the_bot_answers_again(stack: dict) -> None:
+    sender = uuid.uuid4().hex
+    queued = say(stack, sender, "haluan puhua ihmisen kanssa")
+    assert any("jonossa" in text for text in messages_after(stack, sender, 0, queued))
+    waiting = say(stack, sender, "tarvitsen hammaslääkärin")
+    assert messages_after(stack, sender, queued, waiting - queued) == [
+        "Viestisi on välitetty asiakasohjaajalle. Odotathan vastausta."]  # the bot did not answer it
+    left = say(stack, sender, "peru")
+    assert messages_after(stack, sender, waiting, left - waiting) == ["Poistuit jonosta. Voit jatkaa kysymistä minulta."]
+    answered = say(stack, sender, "tarvitsen hammaslääkärin")
+    assert any("kunnassa" in text for text in messages_after(stack, sender, left, answered - left))
