@@ -42,7 +42,7 @@ async def event_stream(request: Request, hub: Hub, key: str, *, event: str, sinc
     """Server-Sent Events of the hub's stream `key`: the backlog after `since` (if given), then live ones."""
     queue = hub.subscribe(key)  # before the backlog, so that nothing falls between the two
     try:
-        stream = await request.respond(content_type="text/event-stream", headers={
+        stream = await request.respond(content_type="text/event-stream; charset=utf-8", headers={
             **(headers or {}), "Cache-Control": "no-store", "X-Accel-Buffering": "no"})
         await stream.send("retry: 2000\n\n")
         last = since or 0
