@@ -35,7 +35,8 @@ def tell_console(hub: Hub, county: str, event: dict[str, Any]) -> None:
 
 async def relay_to_agent(store: HandoffStore, hub: Hub, handoff: Handoff, text: str) -> None:
     """The person's message goes to the console; an emergency or a crisis gets its number at once."""
-    if handoff.status == WAITING and wants_to_cancel(text) and safety.assess(text) is None:
+    # Only a short "peru" / "avbryt" / "cancel" leaves the queue: "en halua maksaa tätä laskua" is a matter for the agent.
+    if handoff.status == WAITING and len(text.split()) <= 3 and wants_to_cancel(text) and safety.assess(text) is None:
         await blocking(store.leave_queue, handoff.id)
         tell_person(hub, handoff, "handoff_left_queue")
         tell_console(hub, handoff.county, {"type": "queue"})
