@@ -89,6 +89,7 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_topic(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> dict[str, Any]:
         text = " ".join(str(value or "").split())
+        # Only the bare word cancels here: a matter may well say "en halua" or "stop".
         if text.lower() in {"peru", "peruuta", "avbryt", "cancel"}:
             return {"callback_topic": None, "callback_status": CANCELLED}
         if not text or text.startswith("/") or len(text) > MAX_TOPIC:

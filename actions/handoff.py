@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import cards, messages
 from actions.directory.client import DirectoryClient, DirectoryUnavailable, ServiceCard
 from actions.directory.hours import now_in_finland
-from actions.services import TOPIC_INTENTS
+from actions.services import QUESTION_DEFAULTS, SEARCH, TOPIC_INTENTS
 from actions.settings import home_county
 from opastin import places
 from opastin.handoff import hours as service_hours
@@ -57,7 +57,7 @@ def topic(tracker: Tracker) -> Optional[str]:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-            if intent in TOPIC_INTENTS or intent in {"find_service", "contact_info", "opening_hours", "client_fees"}:
+            if intent in TOPIC_INTENTS or intent in QUESTION_DEFAULTS or intent == SEARCH:
                 return intent
     return tracker.get_slot("pending_topic")
 

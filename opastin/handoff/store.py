@@ -33,6 +33,7 @@ DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'handoff.db'}"
 # Someone who has waited this long without being taken has left (the chat session ends after an hour):
 # they no longer hold a place in the queue, and the bot answers them again.
 WAIT_LIMIT = timedelta(minutes=60)
+EXPIRY_EVERY = timedelta(minutes=1)  # the check runs on busy paths (every web chat message): not more often
 
 
 def handoff_url() -> str:
@@ -59,6 +60,7 @@ class HandoffStore:
         engine = engine_for(self.url)
         HandoffBase.metadata.create_all(engine)
         self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
+        self._expired_at: Optional[datetime] = None
 
     def session(self) -> Session:
         return self._sessions()
@@ -67,7 +69,11 @@ class HandoffStore:
 
     def expire_waiting(self, now: Optional[datetime] = None) -> int:
         """Closes (and erases) conversations that waited longer than WAIT_LIMIT without an agent."""
-        limit = (now or utc_now()) - WAIT_LIMIT
+        checked = utc_now()
+        if now is None and self._expired_at is not None and checked - self._expired_at < EXPIRY_EVERY:
+            return 0
+        self._expired_at = checked
+        limit = (now or checked) - WAIT_LIMIT
         with self.session() as session, session.begin():
             stale = list(session.scalars(select(Handoff.id).where(Handoff.status == WAITING, Handoff.created < limit)))
             if stale:
