@@ -84,6 +84,12 @@ def human_button(language: str) -> dict[str, str]:
     return {"title": messages.text("button_human", language), "payload": "/human_handoff"}
 
 
+def utter_directory_down(dispatcher: CollectingDispatcher, language: str) -> None:
+    """The directory cannot be read: say so, give the national numbers and a person to talk to."""
+    log.exception("service directory unavailable")
+    dispatcher.utter_message(text=messages.text("directory_down", language), buttons=[human_button(language)])
+
+
 class ActionShowServices(Action):
     """Answers a service question, asking the municipality once when it is not known yet."""
 
@@ -124,8 +130,7 @@ class ActionShowServices(Action):
         try:
             found = lookup(self._client, request, municipality.code, language)
         except DirectoryUnavailable:
-            log.exception("service directory unavailable")
-            dispatcher.utter_message(text=messages.text("directory_down", language), buttons=[human_button(language)])
+            utter_directory_down(dispatcher, language)
             return []
         if not found:
             dispatcher.utter_message(text=messages.text("no_services", language, place=place),

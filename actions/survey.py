@@ -22,7 +22,7 @@ from actions.conversation import SAFETY_INTENTS, entity_value, intent_name
 from actions.directory.client import DirectoryClient, DirectoryUnavailable
 from actions.directory.hours import now_in_finland
 from actions.reporting.store import record_wellbeing_answers
-from actions.services import human_button, town_buttons
+from actions.services import human_button, town_buttons, utter_directory_down
 from actions.wellbeing import recommend, render
 from actions.wellbeing.answers import SCALE, Answer, parse_answer
 from actions.wellbeing.themes import Theme, all_themes, by_key, mentioned
@@ -261,8 +261,7 @@ class ActionRecommendWellbeingServices(Action):
         try:
             shown = self._show(dispatcher, language, answers, chosen, municipality)
         except DirectoryUnavailable:
-            log.exception("service directory unavailable")
-            dispatcher.utter_message(text=messages.text("directory_down", language), buttons=[human_button(language)])
+            utter_directory_down(dispatcher, language)
             return [SlotSet("survey_status", COMPLETED)]
         return [SlotSet("survey_status", COMPLETED), SlotSet("survey_shown", shown)]
 
@@ -337,8 +336,7 @@ class ActionShowMoreRecommendations(Action):
         try:
             found = recommend.suggestions_for(self._client, theme, municipality, language)
         except DirectoryUnavailable:
-            log.exception("service directory unavailable")
-            dispatcher.utter_message(text=messages.text("directory_down", language), buttons=[human_button(language)])
+            utter_directory_down(dispatcher, language)
             return []
         start = shown.get(theme.key, 0)
         page = found[start: start + recommend.PAGE]

@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 
 from opastin.channels.handover import console_stream, tell_console, tell_person
 from opastin.channels.hub import HUB, Hub
-from opastin.channels.web import blocking, event_stream, static_file
+from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.handoff import agents
 from opastin.handoff.models import ACTIVE, Agent, Handoff
 from opastin.handoff.store import HandoffStore
@@ -84,13 +84,7 @@ class ConsoleInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         console = Blueprint("console", __name__)
 
-        @console.route("/", methods=["GET"])
-        async def page(request: Request) -> HTTPResponse:
-            return static_file(STATIC_DIR, "index.html", PAGE_SECURITY)
-
-        @console.route("/<name>", methods=["GET"])
-        async def static(request: Request, name: str) -> HTTPResponse:
-            return static_file(STATIC_DIR, name, PAGE_SECURITY)
+        add_static_routes(console, STATIC_DIR, PAGE_SECURITY)
 
         @console.route("/api/login", methods=["POST"])
         async def login(request: Request) -> HTTPResponse:

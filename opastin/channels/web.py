@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from sanic import response
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -35,6 +35,18 @@ def static_file(directory: Path, name: str, page_headers: dict[str, str]) -> HTT
     headers = dict(page_headers) if kind == "html" else {"X-Content-Type-Options": "nosniff"}
     headers.setdefault("Cache-Control", "no-cache")
     return response.raw(path.read_bytes(), content_type=CONTENT_TYPES[kind], headers=headers)
+
+
+def add_static_routes(blueprint: Blueprint, directory: Path, page_headers: dict[str, str]) -> None:
+    """GET / (index.html) and GET /<file> from the folder, for a channel's own pages."""
+
+    @blueprint.route("/", methods=["GET"])
+    async def page(request: Request) -> HTTPResponse:
+        return static_file(directory, "index.html", page_headers)
+
+    @blueprint.route("/<name>", methods=["GET"])
+    async def static(request: Request, name: str) -> HTTPResponse:
+        return static_file(directory, name, page_headers)
 
 
 async def event_stream(request: Request, hub: Hub, key: str, *, event: str, since: Optional[int] = None,

@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse
 from actions.reporting.store import record_feedback
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import HUB, Hub
-from opastin.channels.web import blocking, event_stream, static_file
+from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.handoff.store import HandoffStore
 from opastin.privacy import scrub
 
@@ -143,13 +143,7 @@ class WebchatInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webchat = Blueprint("webchat", __name__)
 
-        @webchat.route("/", methods=["GET"])
-        async def page(request: Request) -> HTTPResponse:
-            return static_file(STATIC_DIR, "index.html", PAGE_SECURITY)
-
-        @webchat.route("/<name>", methods=["GET"])
-        async def static(request: Request, name: str) -> HTTPResponse:
-            return static_file(STATIC_DIR, name, PAGE_SECURITY)
+        add_static_routes(webchat, STATIC_DIR, PAGE_SECURITY)
 
         @webchat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
