@@ -4,21 +4,21 @@ The language is the conversation's own. Nothing else is asked (no name, no ident
 person sees it confirmed back and can cancel it in the same conversation; when it is done or
 cancelled the number and the topic are erased (opastin/handoff/store.py).
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import messages
-from actions.conversation import SAFETY_INTENTS, intent_name
-from actions.handoff import contact_municipality
 from actions.settings import home_county
-from opastin.handoff.callback import WINDOWS, display_phone, phone_number, time_window, wants_to_cancel
-from opastin.handoff.store import HandoffStore
+from actions.shared import SAFETY_INTENTS, contact_municipality, intent_name
+from opastin import catalogue
+from opastin.handoff.callback_input import WINDOWS, display_phone, phone_number, time_window, wants_to_cancel
+from opastin.handoff.queue import HandoffStore, shared_store
 
 FORM = "callback_form"
 SLOTS = ("callback_phone", "callback_window", "callback_topic")
@@ -41,8 +41,9 @@ class ValidateCallbackForm(FormValidationAction):
     def name(self) -> str:
         return f"validate_{FORM}"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("callback_status") == CANCELLED:
             return []
         return list(SLOTS)
@@ -50,16 +51,19 @@ class ValidateCallbackForm(FormValidationAction):
     def _asked(self, tracker: Tracker, slot: str) -> bool:
         return tracker.get_slot("requested_slot") == slot and intent_name(tracker) not in SAFETY_INTENTS
 
-    async def extract_callback_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def extract_callback_phone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._extract(tracker, "callback_phone")
 
-    async def extract_callback_window(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: DomainDict) -> dict[str, Any]:
+    async def extract_callback_window(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._extract(tracker, "callback_window")
 
-    async def extract_callback_topic(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> dict[str, Any]:
+    async def extract_callback_topic(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         return self._extract(tracker, "callback_topic")
 
     def _extract(self, tracker: Tracker, slot: str) -> dict[str, Any]:
@@ -68,32 +72,35 @@ class ValidateCallbackForm(FormValidationAction):
             return {}
         return {slot: tracker.latest_message.get("text") or ""}
 
-    def validate_callback_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> dict[str, Any]:
+    def validate_callback_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if wants_to_cancel(str(value)):
             return {"callback_phone": None, "callback_status": CANCELLED}
         number = phone_number(str(value))
         if number is None:
-            dispatcher.utter_message(text=messages.text("callback_bad_phone", language_of(tracker)))
+            dispatcher.utter_message(text=catalogue.text("callback_bad_phone", language_of(tracker)))
         return {"callback_phone": number}
 
-    def validate_callback_window(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> dict[str, Any]:
+    def validate_callback_window(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if wants_to_cancel(str(value)):
             return {"callback_window": None, "callback_status": CANCELLED}
         window = time_window(str(value))
         if window is None:
-            dispatcher.utter_message(text=messages.text("callback_bad_window", language_of(tracker)))
+            dispatcher.utter_message(text=catalogue.text("callback_bad_window", language_of(tracker)))
         return {"callback_window": window}
 
-    def validate_callback_topic(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> dict[str, Any]:
+    def validate_callback_topic(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         text = " ".join(str(value or "").split())
         # Only the bare word cancels here: a matter may well say "en halua" or "stop".
         if text.lower() in {"peru", "peruuta", "avbryt", "cancel"}:
             return {"callback_topic": None, "callback_status": CANCELLED}
         if not text or text.startswith("/") or len(text) > MAX_TOPIC:
-            dispatcher.utter_message(text=messages.text("callback_bad_topic", language_of(tracker)))
+            dispatcher.utter_message(text=catalogue.text("callback_bad_topic", language_of(tracker)))
             return {"callback_topic": None}
         return {"callback_topic": text}
 
@@ -106,9 +113,14 @@ class ActionAskCallbackWindow(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = language_of(tracker)
-        buttons = [{"title": messages.text(f"callback_window_{w}", language),
-                    "payload": messages.text(f"callback_window_{w}", language)} for w in WINDOWS]
-        dispatcher.utter_message(text=messages.text("callback_ask_window", language), buttons=buttons)
+        buttons = [
+            {
+                "title": catalogue.text(f"callback_window_{w}", language),
+                "payload": catalogue.text(f"callback_window_{w}", language),
+            }
+            for w in WINDOWS
+        ]
+        dispatcher.utter_message(text=catalogue.text("callback_ask_window", language), buttons=buttons)
         return []
 
 
@@ -117,7 +129,7 @@ class ActionAskCallbackPhone(Action):
         return "action_ask_callback_phone"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=messages.text("callback_ask_phone", language_of(tracker)))
+        dispatcher.utter_message(text=catalogue.text("callback_ask_phone", language_of(tracker)))
         return []
 
 
@@ -126,7 +138,7 @@ class ActionAskCallbackTopic(Action):
         return "action_ask_callback_topic"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=messages.text("callback_ask_topic", language_of(tracker)))
+        dispatcher.utter_message(text=catalogue.text("callback_ask_topic", language_of(tracker)))
         return []
 
 
@@ -137,7 +149,7 @@ def _clear() -> list[EventType]:
 class ActionSubmitCallback(Action):
     """Stores the request for the staff console and confirms it back, with a way to cancel."""
 
-    def __init__(self, store: Optional[HandoffStore] = None) -> None:
+    def __init__(self, store: HandoffStore | None = None) -> None:
         self._store = store
 
     def name(self) -> str:
@@ -147,23 +159,34 @@ class ActionSubmitCallback(Action):
         language = language_of(tracker)
         values = {slot: tracker.get_slot(slot) for slot in SLOTS}
         if tracker.get_slot("callback_status") == CANCELLED or not all(values.values()):
-            dispatcher.utter_message(text=messages.text("callback_not_sent", language))
+            dispatcher.utter_message(text=catalogue.text("callback_not_sent", language))
             return _clear()
         county = contact_municipality(tracker).county or home_county()
-        store = self._store or HandoffStore()
-        callback_id = store.add_callback(sender=tracker.sender_id, county=county, phone=values["callback_phone"],
-                                         window=values["callback_window"], topic=values["callback_topic"],
-                                         language=language)
-        text = messages.text("callback_confirmed", language, phone=display_phone(values["callback_phone"]),
-                             window=messages.text(f"callback_window_text_{values['callback_window']}", language),
-                             topic=values["callback_topic"])
-        dispatcher.utter_message(text=text, buttons=[{"title": messages.text("button_cancel_callback", language),
-                                                      "payload": "/cancel_callback"}])
+        store = self._store or shared_store()
+        callback_id = store.add_callback(
+            sender=tracker.sender_id,
+            county=county,
+            phone=values["callback_phone"],
+            window=values["callback_window"],
+            topic=values["callback_topic"],
+            language=language,
+        )
+        text = catalogue.text(
+            "callback_confirmed",
+            language,
+            phone=display_phone(values["callback_phone"]),
+            window=catalogue.text(f"callback_window_text_{values['callback_window']}", language),
+            topic=values["callback_topic"],
+        )
+        dispatcher.utter_message(
+            text=text,
+            buttons=[{"title": catalogue.text("button_cancel_callback", language), "payload": "/cancel_callback"}],
+        )
         return [*_clear(), SlotSet("callback_id", callback_id)]
 
 
 class ActionCancelCallback(Action):
-    def __init__(self, store: Optional[HandoffStore] = None) -> None:
+    def __init__(self, store: HandoffStore | None = None) -> None:
         self._store = store
 
     def name(self) -> str:
@@ -172,9 +195,9 @@ class ActionCancelCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = language_of(tracker)
         callback_id = tracker.get_slot("callback_id")
-        store = self._store or HandoffStore()
+        store = self._store or shared_store()
         if callback_id and store.cancel_callback(callback_id, tracker.sender_id):
-            dispatcher.utter_message(text=messages.text("callback_cancelled", language))
+            dispatcher.utter_message(text=catalogue.text("callback_cancelled", language))
             return [SlotSet("callback_id", None)]
-        dispatcher.utter_message(text=messages.text("callback_nothing_to_cancel", language))
+        dispatcher.utter_message(text=catalogue.text("callback_nothing_to_cancel", language))
         return []

@@ -1,14 +1,14 @@
 """Service cards as short plain-language text: name, what it is, then where, when and how to reach it."""
+
 from __future__ import annotations
 
 from datetime import time
-from typing import Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import messages
-from actions.directory.client import ChannelCard, ServiceCard
-from actions.directory.hours import TodayHours
+from actions.directory.results import ChannelCard, ServiceCard
+from opastin import catalogue
+from opastin.opening_hours import TodayHours
 
 
 def clock(value: time, language: str) -> str:
@@ -18,30 +18,31 @@ def clock(value: time, language: str) -> str:
     return f"{value.hour}.{value.minute:02d}"
 
 
-def hours_text(today: TodayHours, language: str) -> Optional[str]:
+def hours_text(today: TodayHours, language: str) -> str | None:
     if today.always_open:
-        return messages.text("label_always_open", language)
+        return catalogue.text("label_always_open", language)
     if today.closed:
-        return messages.text("label_closed_today", language)
+        return catalogue.text("label_closed_today", language)
     if today.opens is not None and today.closes is not None:
-        return messages.text("label_open_today", language, opens=clock(today.opens, language),
-                             closes=clock(today.closes, language))
+        return catalogue.text(
+            "label_open_today", language, opens=clock(today.opens, language), closes=clock(today.closes, language)
+        )
     return None
 
 
-def channel_line(channel: ChannelCard, service_name: str, language: str) -> Optional[str]:
+def channel_line(channel: ChannelCard, service_name: str, language: str) -> str | None:
     parts: list[str] = []
     if channel.name and channel.name.value != service_name:
         parts.append(channel.name.value)
     if channel.address:
-        parts.append(messages.text("label_address", language, value=channel.address))
+        parts.append(catalogue.text("label_address", language, value=channel.address))
     if channel.phones:
-        parts.append(messages.text("label_phone", language, value=", ".join(channel.phones)))
+        parts.append(catalogue.text("label_phone", language, value=", ".join(channel.phones)))
     hours = hours_text(channel.today, language)
     if hours:
         parts.append(hours)
     if channel.web:
-        parts.append(messages.text("label_web", language, value=channel.web))
+        parts.append(catalogue.text("label_web", language, value=channel.web))
     return "- " + ". ".join(parts) if parts else None
 
 
@@ -50,7 +51,7 @@ def service_text(card: ServiceCard, language: str) -> str:
     if card.summary:
         lines.append(card.summary.value)
     if card.free:
-        lines.append(messages.text("label_free", language))
+        lines.append(catalogue.text("label_free", language))
     lines += [line for channel in card.channels if (line := channel_line(channel, card.name.value, language))]
     return "\n".join(lines)
 
@@ -59,9 +60,9 @@ def notes(cards: list[ServiceCard], language: str) -> list[str]:
     """What the person must know about the answer itself: language fallback and unverified data."""
     found = []
     if any(card.fell_back(language) for card in cards):
-        found.append(messages.text("note_finnish_only", language))
+        found.append(catalogue.text("note_finnish_only", language))
     if any(card.is_sample for card in cards):
-        found.append(messages.text("note_sample_data", language))
+        found.append(catalogue.text("note_sample_data", language))
     return found
 
 

@@ -3,20 +3,19 @@
 Rasa runs `action_validate_slot_mappings` after every user message, before it predicts the answer,
 so this is where the language is settled: every response that follows is picked by that slot.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import messages
-from opastin import places
+from actions.shared import SAFETY_INTENTS, entity_value, intent_name
+from opastin import catalogue, places
 from opastin.language import choose_language, requested_language
 
-# The first answer to these must be the number to call; the notice waits for the next turn.
-SAFETY_INTENTS = {"emergency", "crisis_support", "urgent_care"}
 MAX_PLACE_TEXT = 60
 
 
@@ -31,27 +30,16 @@ def is_first_user_turn(tracker: Tracker) -> bool:
     return user_messages <= 1
 
 
-def entity_value(tracker: Tracker, entity: str) -> Optional[str]:
-    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
-    return values[-1] if values else None
-
-
-def intent_name(tracker: Tracker) -> Optional[str]:
-    return (tracker.latest_message.get("intent") or {}).get("name")
-
-
 class ActionValidateSlotMappings(Action):
     def name(self) -> str:
         return "action_validate_slot_mappings"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = self._language(tracker)
         events: list[EventType] = [SlotSet("language", language)]
         events += self._municipality(tracker)
         if not tracker.get_slot("notice_given") and intent_name(tracker) not in SAFETY_INTENTS:
-            dispatcher.utter_message(text=messages.text("notice", language))
+            dispatcher.utter_message(text=catalogue.text("notice", language))
             events.append(SlotSet("notice_given", True))
         return events
 

@@ -6,35 +6,31 @@ the person's messages away from the bot until the agent hands the conversation b
 never answers meanwhile (opastin/channels/webchat.py). No Rasa pause is used: a ConversationPaused
 event on a brand-new conversation can be lost, and a channel that holds the messages cannot.
 """
+
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import cards, messages
-from actions.directory.client import DirectoryClient, DirectoryUnavailable, ServiceCard
-from actions.directory.hours import now_in_finland
-from actions.services import QUESTION_DEFAULTS, SEARCH, TOPIC_INTENTS
+from actions import cards
+from actions.directory.client import DirectoryClient, DirectoryUnavailable
+from actions.directory.results import ServiceCard
 from actions.settings import home_county
-from opastin import places
-from opastin.handoff import hours as service_hours
-from opastin.handoff.store import HandoffStore, QueueFull
+from actions.shared import QUESTION_DEFAULTS, SEARCH, TOPIC_INTENTS, contact_municipality
+from opastin import catalogue, places
+from opastin.handoff import office_hours
+from opastin.handoff.queue import HandoffStore, QueueFull, shared_store
+from opastin.opening_hours import now_in_finland
 
 log = logging.getLogger(__name__)
 
 LIVE_CHAT_CHANNELS = {"webchat"}  # channels that can push an agent's reply to the person
 TRANSCRIPT_TURNS = 30
-
-
-def contact_municipality(tracker: Tracker) -> places.Municipality:
-    """The person's municipality, or the main town of the deployment's county when it is not known."""
-    known = places.resolve(tracker.get_slot("municipality") or "")
-    return known or places.municipalities_of(home_county())[0]
 
 
 def transcript(tracker: Tracker) -> list[dict[str, str]]:
@@ -52,7 +48,7 @@ def transcript(tracker: Tracker) -> list[dict[str, str]]:
     return lines[-TRANSCRIPT_TURNS:]
 
 
-def topic(tracker: Tracker) -> Optional[str]:
+def topic(tracker: Tracker) -> str | None:
     """What the person last asked about (a service topic), for the agent's queue view."""
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -62,9 +58,9 @@ def topic(tracker: Tracker) -> Optional[str]:
     return tracker.get_slot("pending_topic")
 
 
-def opening_text(hours: service_hours.ServiceHours, language: str) -> str:
+def opening_text(hours: office_hours.ServiceHours, language: str) -> str:
     """ "ma–pe 8.00–16.00" from the county's weekly hours, in the person's language."""
-    days = messages.text("weekdays_short", language).split()
+    days = catalogue.text("weekdays_short", language).split()
     parts = []
     for first, last, opens, closes in hours.weekly:
         span = days[first] if first == last else f"{days[first]}–{days[last]}"
@@ -72,27 +68,34 @@ def opening_text(hours: service_hours.ServiceHours, language: str) -> str:
     return ", ".join(parts)
 
 
-def next_opening_text(hours: service_hours.ServiceHours, now: datetime, language: str) -> str:
+def next_opening_text(hours: office_hours.ServiceHours, now: datetime, language: str) -> str:
     opening = hours.next_opening(now)
     if opening is None:
         return ""
-    days = messages.text("weekdays_short", language).split()
-    month = messages.text("month_names", language).split()[opening.day.month - 1]
-    when = messages.text("event_time", language, weekday=days[opening.day.weekday()], day=opening.day.day,
-                         month_name=month, start=cards.clock(opening.opens, language),
-                         end=cards.clock(opening.closes, language))
-    return messages.text("handoff_next_opening", language, when=when)
+    days = catalogue.text("weekdays_short", language).split()
+    month = catalogue.text("month_names", language).split()[opening.day.month - 1]
+    when = catalogue.text(
+        "event_time",
+        language,
+        weekday=days[opening.day.weekday()],
+        day=opening.day.day,
+        month_name=month,
+        start=cards.clock(opening.opens, language),
+        end=cards.clock(opening.closes, language),
+    )
+    return catalogue.text("handoff_next_opening", language, when=when)
 
 
 def callback_button(language: str) -> dict[str, str]:
-    return {"title": messages.text("button_callback", language), "payload": "/request_callback"}
+    return {"title": catalogue.text("button_callback", language), "payload": "/request_callback"}
 
 
 class ActionOfferHumanContact(Action):
     """human_handoff: the queue when the chat is staffed, else the phone line and a callback request."""
 
-    def __init__(self, client: Optional[DirectoryClient] = None, store: Optional[HandoffStore] = None,
-                 clock=now_in_finland) -> None:
+    def __init__(
+        self, client: DirectoryClient | None = None, store: HandoffStore | None = None, clock=now_in_finland
+    ) -> None:
         self._client = client or DirectoryClient()
         self._store = store
         self._clock = clock
@@ -102,36 +105,52 @@ class ActionOfferHumanContact(Action):
 
     def store(self) -> HandoffStore:
         if self._store is None:
-            self._store = HandoffStore()
+            self._store = shared_store()
         return self._store
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = tracker.get_slot("language") or "fi"
         municipality = contact_municipality(tracker)
         county = municipality.county or home_county()
-        hours = service_hours.for_county(county)
+        hours = office_hours.for_county(county)
         now = self._clock()
         if tracker.get_latest_input_channel() not in LIVE_CHAT_CHANNELS:
             return self._phone_and_callback(dispatcher, language, municipality, "handoff_other_channel")
         if not hours.is_open(now):
-            intro = messages.text("handoff_closed", language, hours=opening_text(hours, language),
-                                  next=next_opening_text(hours, now, language))
+            intro = catalogue.text(
+                "handoff_closed",
+                language,
+                hours=opening_text(hours, language),
+                next=next_opening_text(hours, now, language),
+            )
             return self._phone_and_callback(dispatcher, language, municipality, text=intro)
         try:
             queued = self.store().enqueue(
-                sender=tracker.sender_id, county=county, language=language, max_queue=hours.max_queue,
-                transcript=transcript(tracker), municipality=tracker.get_slot("municipality"),
-                role=tracker.get_slot("role"), topic=topic(tracker))
+                sender=tracker.sender_id,
+                county=county,
+                language=language,
+                max_queue=hours.max_queue,
+                transcript=transcript(tracker),
+                municipality=tracker.get_slot("municipality"),
+                role=tracker.get_slot("role"),
+                topic=topic(tracker),
+            )
         except QueueFull:
             return self._phone_and_callback(dispatcher, language, municipality, "handoff_queue_full")
-        position = messages.text("handoff_position", language, number=queued.position)
-        dispatcher.utter_message(text=messages.text("handoff_queued", language, position=position))
+        position = catalogue.text("handoff_position", language, number=queued.position)
+        dispatcher.utter_message(text=catalogue.text("handoff_queued", language, position=position))
         return []
 
-    def _phone_and_callback(self, dispatcher: CollectingDispatcher, language: str, municipality: places.Municipality,
-                            key: Optional[str] = None, text: Optional[str] = None) -> list[EventType]:
+    def _phone_and_callback(
+        self,
+        dispatcher: CollectingDispatcher,
+        language: str,
+        municipality: places.Municipality,
+        key: str | None = None,
+        text: str | None = None,
+    ) -> list[EventType]:
         found = self._guidance_line(municipality, language)
-        dispatcher.utter_message(text=text or messages.text(key, language), buttons=[callback_button(language)])
+        dispatcher.utter_message(text=text or catalogue.text(key, language), buttons=[callback_button(language)])
         for card in found:
             dispatcher.utter_message(text=cards.service_text(card, language))
         for note in cards.notes(found, language):

@@ -1,33 +1,31 @@
 """Service questions answered from the service directory, in the person's language and municipality."""
+
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import cards, messages
-from actions.conversation import intent_name
-from actions.directory.client import DirectoryClient, DirectoryUnavailable, ServiceCard
-from actions.settings import home_county
-from opastin import places
+from actions import cards
+from actions.directory.client import DirectoryClient, DirectoryUnavailable
+from actions.directory.results import ServiceCard
+from actions.shared import (
+    QUESTION_DEFAULTS,
+    SEARCH,
+    TOPIC_INTENTS,
+    human_button,
+    intent_name,
+    town_buttons,
+    utter_directory_down,
+)
+from opastin import catalogue, places
 
 log = logging.getLogger(__name__)
 
-# Intents that name their topic: the directory's services of that topic answer them.
-TOPIC_INTENTS = {
-    "book_appointment", "dental_care", "mental_health", "substance_abuse", "elderly_services",
-    "family_services", "social_services", "disability_services", "prescription_renewal", "lab_tests",
-    "vaccinations", "urgent_care", "wellbeing_activities",
-}
-# Intents that ask something about a service the words name ("hammashoitolan numero"); when the
-# words name none, the default topic answers (the health station for hours, the customer guidance
-# for contacts, the fees service for fees).
-QUESTION_DEFAULTS = {"contact_info": "contact_info", "opening_hours": "book_appointment", "client_fees": "client_fees"}
-SEARCH = "find_service"
 MAX_QUERY = 500  # a service search needs no more; longer texts are cut, not refused
 
 # Topics whose rule has just said the national number: show the county's own services only.
@@ -38,8 +36,8 @@ LOCAL_ONLY = {"urgent_care"}
 class Request:
     """What the person asked: a topic, or words to search for, or a question about a service."""
 
-    topic: Optional[str]
-    query: Optional[str]
+    topic: str | None
+    query: str | None
 
     @property
     def empty(self) -> bool:
@@ -61,7 +59,9 @@ def request_from(tracker: Tracker) -> Request:
     return Request(None, None)
 
 
-def lookup(client: DirectoryClient, request: Request, municipality_code: Optional[str], language: str) -> list[ServiceCard]:
+def lookup(
+    client: DirectoryClient, request: Request, municipality_code: str | None, language: str
+) -> list[ServiceCard]:
     if request.topic in QUESTION_DEFAULTS:
         found = client.search(request.query, municipality_code, language) if request.query else []
         return found or client.services_for_topic(QUESTION_DEFAULTS[request.topic], municipality_code, language)
@@ -73,35 +73,16 @@ def lookup(client: DirectoryClient, request: Request, municipality_code: Optiona
     return cards_
 
 
-def town_buttons(language: str) -> list[dict[str, str]]:
-    return [
-        {"title": m.name(language), "payload": f'/inform_municipality{{"municipality": "{m.fi}"}}'}
-        for m in places.municipalities_of(home_county())
-    ]
-
-
-def human_button(language: str) -> dict[str, str]:
-    return {"title": messages.text("button_human", language), "payload": "/human_handoff"}
-
-
-def utter_directory_down(dispatcher: CollectingDispatcher, language: str) -> None:
-    """The directory cannot be read: say so, give the national numbers and a person to talk to."""
-    log.exception("service directory unavailable")
-    dispatcher.utter_message(text=messages.text("directory_down", language), buttons=[human_button(language)])
-
-
 class ActionShowServices(Action):
     """Answers a service question, asking the municipality once when it is not known yet."""
 
-    def __init__(self, client: Optional[DirectoryClient] = None) -> None:
+    def __init__(self, client: DirectoryClient | None = None) -> None:
         self._client = client or DirectoryClient()
 
     def name(self) -> str:
         return "action_show_services"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         language = tracker.get_slot("language") or "fi"
         request = request_from(tracker)
         unknown = tracker.get_slot("municipality_unknown")
@@ -115,17 +96,20 @@ class ActionShowServices(Action):
         if request.empty:
             if municipality is None:
                 return self._ask_municipality(dispatcher, language, None, request)
-            dispatcher.utter_message(text=messages.text("municipality_noted", language, place=municipality.name(language)))
+            dispatcher.utter_message(
+                text=catalogue.text("municipality_noted", language, place=municipality.name(language))
+            )
             return []
         if request.topic == SEARCH and not request.query:
-            dispatcher.utter_message(text=messages.text("ask_service_query", language))
+            dispatcher.utter_message(text=catalogue.text("ask_service_query", language))
             return []
         if municipality is None:
             return self._ask_municipality(dispatcher, language, None, request)
         return self._answer(dispatcher, language, municipality, request)
 
-    def _answer(self, dispatcher: CollectingDispatcher, language: str, municipality: places.Municipality,
-                request: Request) -> list[EventType]:
+    def _answer(
+        self, dispatcher: CollectingDispatcher, language: str, municipality: places.Municipality, request: Request
+    ) -> list[EventType]:
         place = municipality.name(language)
         try:
             found = lookup(self._client, request, municipality.code, language)
@@ -133,39 +117,49 @@ class ActionShowServices(Action):
             utter_directory_down(dispatcher, language)
             return []
         if not found:
-            dispatcher.utter_message(text=messages.text("no_services", language, place=place),
-                                     buttons=[human_button(language)])
+            dispatcher.utter_message(
+                text=catalogue.text("no_services", language, place=place), buttons=[human_button(language)]
+            )
             return _clear_pending()
-        intro = {"wellbeing_activities": "wellbeing_intro", SEARCH: "search_intro"}.get(request.topic or "", "services_intro")
-        cards.utter_cards(dispatcher, language, messages.text(intro, language, place=place), found)
+        intro = {"wellbeing_activities": "wellbeing_intro", SEARCH: "search_intro"}.get(
+            request.topic or "", "services_intro"
+        )
+        cards.utter_cards(dispatcher, language, catalogue.text(intro, language, place=place), found)
         if request.topic == "wellbeing_activities":
             # Offered, never forced: the questionnaire starts only from this button or when asked for.
-            dispatcher.utter_message(text=messages.text("survey_offer", language),
-                                     buttons=[{"title": messages.text("button_start_survey", language),
-                                               "payload": "/start_wellbeing_survey"}])
+            dispatcher.utter_message(
+                text=catalogue.text("survey_offer", language),
+                buttons=[
+                    {"title": catalogue.text("button_start_survey", language), "payload": "/start_wellbeing_survey"}
+                ],
+            )
         return _clear_pending()
 
-    def _answer_outside_area(self, dispatcher: CollectingDispatcher, language: str, place: places.Municipality,
-                             request: Request) -> list[EventType]:
+    def _answer_outside_area(
+        self, dispatcher: CollectingDispatcher, language: str, place: places.Municipality, request: Request
+    ) -> list[EventType]:
         try:
             found = [] if request.empty else lookup(self._client, request, None, language)
         except DirectoryUnavailable:
             found = []
         name = place.name(language)
         if found:
-            cards.utter_cards(dispatcher, language, messages.text("municipality_outside", language, place=name), found)
+            cards.utter_cards(dispatcher, language, catalogue.text("municipality_outside", language, place=name), found)
         else:
-            dispatcher.utter_message(text=messages.text("municipality_outside_nothing", language, place=name),
-                                     buttons=town_buttons(language))
+            dispatcher.utter_message(
+                text=catalogue.text("municipality_outside_nothing", language, place=name),
+                buttons=town_buttons(language),
+            )
         return [SlotSet("municipality_unknown", None), *_clear_pending()]
 
-    def _ask_municipality(self, dispatcher: CollectingDispatcher, language: str, unknown: Optional[str],
-                          request: Request) -> list[EventType]:
+    def _ask_municipality(
+        self, dispatcher: CollectingDispatcher, language: str, unknown: str | None, request: Request
+    ) -> list[EventType]:
         if unknown:
             counties = ", ".join(self._county_names(language))
-            text = messages.text("municipality_unknown", language, name=unknown, counties=counties)
+            text = catalogue.text("municipality_unknown", language, name=unknown, counties=counties)
         else:
-            text = messages.text("ask_municipality", language)
+            text = catalogue.text("ask_municipality", language)
         dispatcher.utter_message(text=text, buttons=town_buttons(language))
         pending = [SlotSet("municipality_unknown", None)]
         if not request.empty:

@@ -1,4 +1,5 @@
 """Deployment settings of the action server, read from the environment."""
+
 from __future__ import annotations
 
 import os

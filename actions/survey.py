@@ -7,26 +7,26 @@ extractor turns them into one of those values at once. A safety message (112, cr
 to talk to a person makes the form step aside; the rules in data/rules/rules_wellbeing.yml then
 answer it first and close the questionnaire.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import cards, messages
-from actions.conversation import SAFETY_INTENTS, entity_value, intent_name
+from actions import cards
 from actions.directory.client import DirectoryClient, DirectoryUnavailable
-from actions.directory.hours import now_in_finland
-from actions.reporting.store import record_wellbeing_answers
-from actions.services import human_button, town_buttons, utter_directory_down
+from actions.shared import SAFETY_INTENTS, entity_value, human_button, intent_name, town_buttons, utter_directory_down
 from actions.wellbeing import recommend, render
 from actions.wellbeing.answers import SCALE, Answer, parse_answer
 from actions.wellbeing.themes import Theme, all_themes, by_key, mentioned
-from opastin import places
+from opastin import catalogue, places
+from opastin.figures import record_wellbeing_answers
+from opastin.opening_hours import now_in_finland
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def answers_of(tracker: Tracker) -> dict[str, str]:
     return dict(value) if isinstance(value, dict) else {}
 
 
-def next_theme(answers: dict[str, str]) -> Optional[Theme]:
+def next_theme(answers: dict[str, str]) -> Theme | None:
     return next((theme for theme in all_themes() if theme.key not in answers), None)
 
 
@@ -63,15 +63,20 @@ def themes_to_recommend(answers: dict[str, str]) -> list[Theme]:
 
 
 def survey_button(language: str) -> dict[str, str]:
-    return {"title": messages.text("button_start_survey", language), "payload": "/start_wellbeing_survey"}
+    return {"title": catalogue.text("button_start_survey", language), "payload": "/start_wellbeing_survey"}
 
 
 def more_buttons(themes: list[Theme], language: str) -> list[dict[str, str]]:
-    return [{"title": messages.text("button_more_theme", language, theme=t.name(language)),
-             "payload": f'/more_recommendations{{"survey_theme": "{t.key}"}}'} for t in themes]
+    return [
+        {
+            "title": catalogue.text("button_more_theme", language, theme=t.name(language)),
+            "payload": f'/more_recommendations{{"survey_theme": "{t.key}"}}',
+        }
+        for t in themes
+    ]
 
 
-def button_value(tracker: Tracker) -> Optional[str]:
+def button_value(tracker: Tracker) -> str | None:
     """The value a questionnaire button sent (/answer_survey{"survey_value": "not_now"})."""
     return entity_value(tracker, "survey_value")
 
@@ -88,10 +93,16 @@ class ActionStartWellbeingSurvey(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = language_of(tracker)
-        dispatcher.utter_message(text=messages.text("survey_intro", language, count=len(all_themes())))
-        dispatcher.utter_message(text=messages.text("survey_privacy", language))
-        return [SlotSet(ANSWER_SLOT, None), SlotSet(PLACE_SLOT, None), SlotSet("survey_answers", {}),
-                SlotSet("survey_status", RUNNING), SlotSet("survey_shown", None), SlotSet("survey_place_skipped", None)]
+        dispatcher.utter_message(text=catalogue.text("survey_intro", language, count=len(all_themes())))
+        dispatcher.utter_message(text=catalogue.text("survey_privacy", language))
+        return [
+            SlotSet(ANSWER_SLOT, None),
+            SlotSet(PLACE_SLOT, None),
+            SlotSet("survey_answers", {}),
+            SlotSet("survey_status", RUNNING),
+            SlotSet("survey_shown", None),
+            SlotSet("survey_place_skipped", None),
+        ]
 
 
 class ValidateWellbeingSurveyForm(FormValidationAction):
@@ -100,8 +111,9 @@ class ValidateWellbeingSurveyForm(FormValidationAction):
     def name(self) -> str:
         return f"validate_{FORM}"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
         if tracker.get_slot("survey_status") == STOPPED:
             return []
         answers = answers_of(tracker)
@@ -116,34 +128,37 @@ class ValidateWellbeingSurveyForm(FormValidationAction):
 
     # -- answers to the themes' questions
 
-    async def extract_survey_answer(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> dict[str, Any]:
+    async def extract_survey_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != ANSWER_SLOT or steps_aside(tracker):
             return {}
         theme = next_theme(answers_of(tracker))
         answer = read_answer(tracker, theme.regular_per_week if theme else 2)
         return {ANSWER_SLOT: answer.value if answer else UNCLEAR}
 
-    def validate_survey_answer(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> dict[str, Any]:
+    def validate_survey_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         language = language_of(tracker)
         answers = answers_of(tracker)
         theme = next_theme(answers)
         if value == Answer.STOP.value:
             return {ANSWER_SLOT: None, "survey_status": STOPPED}
         if value == Answer.RESTART.value:
-            dispatcher.utter_message(text=messages.text("survey_restarted", language))
+            dispatcher.utter_message(text=catalogue.text("survey_restarted", language))
             return {ANSWER_SLOT: None, "survey_answers": {}}
         if theme is None or value not in {a.value for a in (*SCALE, Answer.SKIP)}:
-            dispatcher.utter_message(text=messages.text("survey_unclear", language))
+            dispatcher.utter_message(text=catalogue.text("survey_unclear", language))
             return {ANSWER_SLOT: None}
         answers[theme.key] = value
         return {ANSWER_SLOT: None, "survey_answers": answers}
 
     # -- where to look, asked at the end only when there is something to suggest and it is not known
 
-    async def extract_survey_place(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> dict[str, Any]:
+    async def extract_survey_place(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != PLACE_SLOT or steps_aside(tracker):
             return {}
         if tracker.get_slot("municipality"):
@@ -156,12 +171,13 @@ class ValidateWellbeingSurveyForm(FormValidationAction):
         place = places.resolve(entity_value(tracker, "municipality") or said_text(tracker))
         return {PLACE_SLOT: place.fi if place is not None and place.county is not None else UNKNOWN_PLACE}
 
-    def validate_survey_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> dict[str, Any]:
+    def validate_survey_place(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
         if value == Answer.STOP.value:
             return {PLACE_SLOT: None, "survey_status": STOPPED}
         if value == Answer.RESTART.value:
-            dispatcher.utter_message(text=messages.text("survey_restarted", language_of(tracker)))
+            dispatcher.utter_message(text=catalogue.text("survey_restarted", language_of(tracker)))
             return {PLACE_SLOT: None, "survey_answers": {}}
         if value == ONLINE:
             return {PLACE_SLOT: ONLINE, "survey_place_skipped": True}
@@ -177,7 +193,7 @@ def said_text(tracker: Tracker) -> str:
     return "" if text.startswith("/") else text
 
 
-def read_answer(tracker: Tracker, regular_per_week: float) -> Optional[Answer]:
+def read_answer(tracker: Tracker, regular_per_week: float) -> Answer | None:
     """The answer of a button (its survey_value) or of typed words."""
     value = button_value(tracker)
     if value in {a.value for a in Answer}:
@@ -198,14 +214,23 @@ class ActionAskSurveyAnswer(Action):
         if theme is None:
             return []
         number = [t.key for t in all_themes()].index(theme.key) + 1
-        buttons = [{"title": theme.label(a, language), "payload": f'/answer_survey{{"survey_value": "{a.value}"}}'}
-                   for a in SCALE]
-        buttons += [
-            {"title": messages.text("button_skip_question", language), "payload": '/answer_survey{"survey_value": "skip"}'},
-            {"title": messages.text("button_stop_survey", language), "payload": '/answer_survey{"survey_value": "stop"}'},
+        buttons = [
+            {"title": theme.label(a, language), "payload": f'/answer_survey{{"survey_value": "{a.value}"}}'}
+            for a in SCALE
         ]
-        text = messages.text("survey_question", language, number=number, total=len(all_themes()),
-                             question=theme.ask(language))
+        buttons += [
+            {
+                "title": catalogue.text("button_skip_question", language),
+                "payload": '/answer_survey{"survey_value": "skip"}',
+            },
+            {
+                "title": catalogue.text("button_stop_survey", language),
+                "payload": '/answer_survey{"survey_value": "stop"}',
+            },
+        ]
+        text = catalogue.text(
+            "survey_question", language, number=number, total=len(all_themes()), question=theme.ask(language)
+        )
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 
@@ -221,13 +246,15 @@ class ActionAskSurveyPlace(Action):
         unknown = tracker.get_slot("municipality_unknown")
         outside = places.resolve(unknown) if unknown else None
         if outside is not None:
-            text = messages.text("survey_municipality_outside", language, place=outside.name(language))
+            text = catalogue.text("survey_municipality_outside", language, place=outside.name(language))
         elif unknown:
-            text = messages.text("survey_municipality_unknown", language, name=unknown)
+            text = catalogue.text("survey_municipality_unknown", language, name=unknown)
         else:
-            text = messages.text("survey_ask_municipality", language)
-        online = {"title": messages.text("button_online_only", language),
-                  "payload": '/answer_survey{"survey_value": "skip"}'}
+            text = catalogue.text("survey_ask_municipality", language)
+        online = {
+            "title": catalogue.text("button_online_only", language),
+            "payload": '/answer_survey{"survey_value": "skip"}',
+        }
         dispatcher.utter_message(text=text, buttons=[*town_buttons(language), online])
         return [SlotSet("municipality_unknown", None)]
 
@@ -235,7 +262,7 @@ class ActionAskSurveyPlace(Action):
 class ActionRecommendWellbeingServices(Action):
     """Closes the questionnaire: suggestions for the themes not practised now, and a summary."""
 
-    def __init__(self, client: Optional[DirectoryClient] = None, reporting_url: Optional[str] = None) -> None:
+    def __init__(self, client: DirectoryClient | None = None, reporting_url: str | None = None) -> None:
         self._client = client or DirectoryClient()
         self._reporting_url = reporting_url
 
@@ -246,17 +273,21 @@ class ActionRecommendWellbeingServices(Action):
         language = language_of(tracker)
         answers = answers_of(tracker)
         if tracker.get_slot("survey_status") != RUNNING or next_theme(answers) is not None:
-            dispatcher.utter_message(text=messages.text("survey_stopped", language),
-                                     buttons=[{"title": messages.text("button_restart_survey", language),
-                                               "payload": "/start_wellbeing_survey"}])
+            dispatcher.utter_message(
+                text=catalogue.text("survey_stopped", language),
+                buttons=[
+                    {"title": catalogue.text("button_restart_survey", language), "payload": "/start_wellbeing_survey"}
+                ],
+            )
             return [SlotSet("survey_status", STOPPED), SlotSet("survey_answers", None)]
         municipality = places.resolve(tracker.get_slot("municipality") or "")
         self._record(answers, municipality)
         chosen = themes_to_recommend(answers)
         if not chosen:
-            dispatcher.utter_message(text=messages.text("survey_all_good", language),
-                                     buttons=[{"title": messages.text("button_activities", language),
-                                               "payload": "/wellbeing_activities"}])
+            dispatcher.utter_message(
+                text=catalogue.text("survey_all_good", language),
+                buttons=[{"title": catalogue.text("button_activities", language), "payload": "/wellbeing_activities"}],
+            )
             return [SlotSet("survey_status", COMPLETED)]
         try:
             shown = self._show(dispatcher, language, answers, chosen, municipality)
@@ -265,18 +296,25 @@ class ActionRecommendWellbeingServices(Action):
             return [SlotSet("survey_status", COMPLETED)]
         return [SlotSet("survey_status", COMPLETED), SlotSet("survey_shown", shown)]
 
-    def _record(self, answers: dict[str, str], municipality: Optional[places.Municipality]) -> None:
+    def _record(self, answers: dict[str, str], municipality: places.Municipality | None) -> None:
         """The anonymous count; a failure there must not cost the person the answer."""
         try:
-            record_wellbeing_answers(answers, municipality.code if municipality else None, now_in_finland().date(),
-                                     url=self._reporting_url)
+            record_wellbeing_answers(
+                answers, municipality.code if municipality else None, now_in_finland().date(), url=self._reporting_url
+            )
         except Exception:  # noqa: BLE001 - reporting is secondary to answering
             log.exception("could not record the anonymous wellbeing figures")
 
-    def _show(self, dispatcher: CollectingDispatcher, language: str, answers: dict[str, str], chosen: list[Theme],
-              municipality: Optional[places.Municipality]) -> dict[str, int]:
-        place = municipality.name(language) if municipality else messages.text("survey_results_online", language)
-        dispatcher.utter_message(text=messages.text("survey_results_intro", language, place=place))
+    def _show(
+        self,
+        dispatcher: CollectingDispatcher,
+        language: str,
+        answers: dict[str, str],
+        chosen: list[Theme],
+        municipality: places.Municipality | None,
+    ) -> dict[str, int]:
+        place = municipality.name(language) if municipality else catalogue.text("survey_results_online", language)
+        dispatcher.utter_message(text=catalogue.text("survey_results_intro", language, place=place))
         shown: dict[str, int] = {}
         all_cards = []
         for theme in chosen[:THEMES_AT_ONCE]:
@@ -287,32 +325,39 @@ class ActionRecommendWellbeingServices(Action):
         for note in cards.notes(all_cards, language):
             dispatcher.utter_message(text=note)
         names = ", ".join(t.name(language) for t in chosen)
-        summary = messages.text("survey_summary", language, themes=names)
+        summary = catalogue.text("survey_summary", language, themes=names)
         later = chosen[THEMES_AT_ONCE:]
         if later:
-            summary += " " + messages.text("survey_more_themes_left", language,
-                                           themes=", ".join(t.name(language) for t in later))
+            summary += " " + catalogue.text(
+                "survey_more_themes_left", language, themes=", ".join(t.name(language) for t in later)
+            )
         dispatcher.utter_message(text=summary, buttons=more_buttons(chosen, language))
         if any(t.offer_person and answers.get(t.key) == Answer.NOT_NOW.value for t in chosen):
-            dispatcher.utter_message(text=messages.text("survey_offer_person", language), buttons=[human_button(language)])
+            dispatcher.utter_message(
+                text=catalogue.text("survey_offer_person", language), buttons=[human_button(language)]
+            )
         return shown
 
 
-def theme_text(theme: Theme, answer: str, page: list[recommend.Suggestion], language: str,
-               place_known: bool) -> str:
-    said = messages.text("answer_skipped", language) if answer == Answer.SKIP.value else \
-        theme.label(Answer(answer), language).lower()
-    header = messages.text("survey_theme_header", language, theme=theme.name(language), answer=said)
+def theme_text(theme: Theme, answer: str, page: list[recommend.Suggestion], language: str, place_known: bool) -> str:
+    said = (
+        catalogue.text("answer_skipped", language)
+        if answer == Answer.SKIP.value
+        else theme.label(Answer(answer), language).lower()
+    )
+    header = catalogue.text("survey_theme_header", language, theme=theme.name(language), answer=said)
     if not page:
-        return f"{header}\n{messages.text('survey_theme_nothing', language)}"
-    intro = messages.text("survey_nothing_nearby", language) if place_known and recommend.nothing_nearby(page) else None
+        return f"{header}\n{catalogue.text('survey_theme_nothing', language)}"
+    intro = (
+        catalogue.text("survey_nothing_nearby", language) if place_known and recommend.nothing_nearby(page) else None
+    )
     return render.theme_message(header, page, language, intro)
 
 
 class ActionShowMoreRecommendations(Action):
     """The next three suggestions for a theme ("lisää liikunnasta", or a "More: …" button)."""
 
-    def __init__(self, client: Optional[DirectoryClient] = None) -> None:
+    def __init__(self, client: DirectoryClient | None = None) -> None:
         self._client = client or DirectoryClient()
 
     def name(self) -> str:
@@ -323,13 +368,16 @@ class ActionShowMoreRecommendations(Action):
         answers = answers_of(tracker)
         chosen = themes_to_recommend(answers)
         if tracker.get_slot("survey_status") != COMPLETED or not chosen:
-            dispatcher.utter_message(text=messages.text("survey_more_needs_survey", language, count=len(all_themes())),
-                                     buttons=[survey_button(language)])
+            dispatcher.utter_message(
+                text=catalogue.text("survey_more_needs_survey", language, count=len(all_themes())),
+                buttons=[survey_button(language)],
+            )
             return []
         theme = self._theme_asked(tracker, chosen)
         if theme is None:
-            dispatcher.utter_message(text=messages.text("survey_more_which", language),
-                                     buttons=more_buttons(chosen, language))
+            dispatcher.utter_message(
+                text=catalogue.text("survey_more_which", language), buttons=more_buttons(chosen, language)
+            )
             return []
         shown = dict(tracker.get_slot("survey_shown") or {})
         municipality = places.resolve(tracker.get_slot("municipality") or "")
@@ -339,25 +387,27 @@ class ActionShowMoreRecommendations(Action):
             utter_directory_down(dispatcher, language)
             return []
         start = shown.get(theme.key, 0)
-        page = found[start: start + recommend.PAGE]
+        page = found[start : start + recommend.PAGE]
         if not page:
-            dispatcher.utter_message(text=messages.text("survey_more_none", language, theme=theme.name(language)),
-                                     buttons=[human_button(language)])
+            dispatcher.utter_message(
+                text=catalogue.text("survey_more_none", language, theme=theme.name(language)),
+                buttons=[human_button(language)],
+            )
             return []
         answer = answers.get(theme.key, Answer.SKIP.value)
         dispatcher.utter_message(text=theme_text(theme, answer, page, language, bool(municipality)))
         for note in cards.notes([s.card for s in page], language):
             dispatcher.utter_message(text=note)
         others = [t for t in chosen if t.key != theme.key]
-        rest = found[start + len(page):]
+        rest = found[start + len(page) :]
         buttons = more_buttons(([theme] if rest else []) + others, language)
         if buttons:
-            dispatcher.utter_message(text=messages.text("survey_more_which", language), buttons=buttons)
+            dispatcher.utter_message(text=catalogue.text("survey_more_which", language), buttons=buttons)
         shown[theme.key] = start + len(page)
         return [SlotSet("survey_shown", shown)]
 
     @staticmethod
-    def _theme_asked(tracker: Tracker, chosen: list[Theme]) -> Optional[Theme]:
+    def _theme_asked(tracker: Tracker, chosen: list[Theme]) -> Theme | None:
         key = entity_value(tracker, "survey_theme")
         theme = by_key(key) if key else mentioned(tracker.latest_message.get("text") or "")
         if theme is None and len(chosen) == 1:

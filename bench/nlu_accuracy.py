@@ -2,6 +2,7 @@
 
 `make test` runs it with a floor: a model that gets worse than the floor fails the run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -103,16 +104,28 @@ def main() -> int:
     results = [evaluate(agent, language) for language in LANGUAGES]
     report(results)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(
-        {r.language: {"accuracy": r.accuracy, "examples": r.total, "safety_recall": r.safety_recall} for r in results},
-        indent=2))
+    Path(args.json).write_text(
+        json.dumps(
+            {
+                r.language: {"accuracy": r.accuracy, "examples": r.total, "safety_recall": r.safety_recall}
+                for r in results
+            },
+            indent=2,
+        )
+    )
     if not args.floor_file:
         return 0
     floor = yaml.safe_load(Path(args.floor_file).read_text())
-    failures = [f"{r.language} accuracy {r.accuracy:.1%} < floor {floor['accuracy'][r.language]:.0%}"
-                for r in results if r.accuracy < floor["accuracy"][r.language]]
-    failures += [f"{r.language} safety recall {r.safety_recall:.1%} < floor {floor['safety_recall']:.0%}"
-                 for r in results if r.safety_recall < floor["safety_recall"]]
+    failures = [
+        f"{r.language} accuracy {r.accuracy:.1%} < floor {floor['accuracy'][r.language]:.0%}"
+        for r in results
+        if r.accuracy < floor["accuracy"][r.language]
+    ]
+    failures += [
+        f"{r.language} safety recall {r.safety_recall:.1%} < floor {floor['safety_recall']:.0%}"
+        for r in results
+        if r.safety_recall < floor["safety_recall"]
+    ]
     for failure in failures:
         print(f"FAIL: {failure}")
     print("NLU floor: " + ("failed" if failures else "passed"))

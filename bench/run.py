@@ -3,6 +3,7 @@
 Starts its own action server and Rasa server (opastin/devstack.py), talks to them only over
 loopback, and stops them at the end. Prints numbers; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,12 @@ def percentile(values: list[float], q: float) -> float:
 
 def measure_training(out_dir: str) -> float:
     started = time.perf_counter()
-    subprocess.run([str(BIN / "rasa"), "train", "--domain", "domain", "--force", "--quiet", "--out", out_dir], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(BIN / "rasa"), "train", "--domain", "domain", "--force", "--quiet", "--out", out_dir],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -75,17 +80,23 @@ def load_test(url: str, concurrent: int, rounds: int) -> dict[str, float]:
     rng = random.Random(7)
     started = time.perf_counter()
     for _ in range(rounds):
-        threads = [threading.Thread(target=converse, args=(url, rng.choice(CONVERSATIONS), latencies, errors, lock))
-                   for _ in range(concurrent)]
+        threads = [
+            threading.Thread(target=converse, args=(url, rng.choice(CONVERSATIONS), latencies, errors, lock))
+            for _ in range(concurrent)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
     wall = time.perf_counter() - started
     return {
-        "requests": len(latencies), "errors": len(errors), "p50_ms": percentile(latencies, 0.50),
-        "p95_ms": percentile(latencies, 0.95), "p99_ms": percentile(latencies, 0.99),
-        "mean_ms": statistics.fmean(latencies), "throughput_rps": len(latencies) / wall,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "p50_ms": percentile(latencies, 0.50),
+        "p95_ms": percentile(latencies, 0.95),
+        "p99_ms": percentile(latencies, 0.99),
+        "mean_ms": statistics.fmean(latencies),
+        "throughput_rps": len(latencies) / wall,
     }
 
 
@@ -110,8 +121,10 @@ def main() -> int:
         numbers = load_test(f"{base}/webhooks/rest/webhook", args.concurrent, args.rounds)
     print(f"\nREST channel, {args.concurrent} concurrent conversations × {args.rounds} rounds:")
     print(f"  requests {numbers['requests']}, errors {numbers['errors']}")
-    print(f"  latency p50 {numbers['p50_ms']:.0f} ms, p95 {numbers['p95_ms']:.0f} ms, p99 {numbers['p99_ms']:.0f} ms, "
-          f"mean {numbers['mean_ms']:.0f} ms")
+    print(
+        f"  latency p50 {numbers['p50_ms']:.0f} ms, p95 {numbers['p95_ms']:.0f} ms, p99 {numbers['p99_ms']:.0f} ms, "
+        f"mean {numbers['mean_ms']:.0f} ms"
+    )
     print(f"  throughput {numbers['throughput_rps']:.1f} messages/s")
     return 0
 

@@ -2,6 +2,7 @@
 
 Talks to them only over loopback and stops them at the end; logs go to var/log/.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,9 +11,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Optional
 
 import requests
 
@@ -33,7 +34,7 @@ def newest_model() -> Path:
     return models[-1]
 
 
-def wait_until(url: str, seconds: float, process: Optional[subprocess.Popen] = None) -> None:
+def wait_until(url: str, seconds: float, process: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -48,24 +49,56 @@ def wait_until(url: str, seconds: float, process: Optional[subprocess.Popen] = N
 
 
 @contextmanager
-def servers(model: Optional[str] = None, *, action_port: Optional[int] = None, rasa_port: Optional[int] = None,
-            env: Optional[dict[str, str]] = None, name: str = "stack") -> Iterator[str]:
+def servers(
+    model: str | None = None,
+    *,
+    action_port: int | None = None,
+    rasa_port: int | None = None,
+    env: dict[str, str] | None = None,
+    name: str = "stack",
+) -> Iterator[str]:
     """Yields the Rasa server's base URL (http://127.0.0.1:PORT) while both servers run."""
     action_port = action_port or free_port()
     rasa_port = rasa_port or free_port()
     logs = ROOT / "var" / "log"
     logs.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as endpoints:
-        endpoints.write(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n')
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
-                   "RASA_TELEMETRY_ENABLED": "false", **(env or {})}
+        endpoints.write(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
+        )
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        **(env or {}),
+    }
     actions = subprocess.Popen(
         [str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
-        cwd=ROOT, env=environment, stdout=open(logs / f"{name}-actions.log", "w"), stderr=subprocess.STDOUT)
+        cwd=ROOT,
+        env=environment,
+        stdout=open(logs / f"{name}-actions.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
     rasa = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "--enable-api", "-m", str(model or newest_model()), "--port", str(rasa_port),
-         "--endpoints", endpoints.name, "--credentials", "credentials.yml"],
-        cwd=ROOT, env=environment, stdout=open(logs / f"{name}-rasa.log", "w"), stderr=subprocess.STDOUT)
+        [
+            str(BIN / "rasa"),
+            "run",
+            "--enable-api",
+            "-m",
+            str(model or newest_model()),
+            "--port",
+            str(rasa_port),
+            "--endpoints",
+            endpoints.name,
+            "--credentials",
+            "credentials.yml",
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=open(logs / f"{name}-rasa.log", "w"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_until(f"http://127.0.0.1:{action_port}/health", 120, actions)
         wait_until(f"http://127.0.0.1:{rasa_port}/status", 300, rasa)

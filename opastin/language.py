@@ -4,11 +4,11 @@ Lingua restricted to fi/sv/en is the best detector for short texts we measured (
 one-word reply ("ok", "ja", "kiitos") any detector guesses. So the current language only changes on
 an explicit request, on channel metadata, or on a message long and clear enough to trust.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
 
 from lingua import Language, LanguageDetectorBuilder
 
@@ -50,7 +50,7 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(*_LINGUA).with_preloaded_language_models().build()
 
 
-def detect(text: str) -> Optional[Detection]:
+def detect(text: str) -> Detection | None:
     """Best language of the text with lingua's confidence, or None when the text has no words."""
     if not words(text):
         return None
@@ -62,7 +62,7 @@ def detect(text: str) -> Optional[Detection]:
     return Detection(_LINGUA[best.language], float(best.value), scores)
 
 
-def normalise_code(value: object) -> Optional[str]:
+def normalise_code(value: object) -> str | None:
     """Accept 'sv', 'sv-FI', 'SV' … from metadata and buttons; anything else is not a language choice."""
     if not isinstance(value, str):
         return None
@@ -70,7 +70,7 @@ def normalise_code(value: object) -> Optional[str]:
     return code if code in SUPPORTED else None
 
 
-def _opening_word(text: str) -> Optional[str]:
+def _opening_word(text: str) -> str | None:
     tokens = fold(text).split()
     if len(tokens) != 1:
         return None
@@ -93,11 +93,11 @@ def _clear_enough_to_switch(text: str, detection: Detection, current: str) -> bo
 
 
 def choose_language(
-    current: Optional[str],
+    current: str | None,
     text: str,
     *,
-    requested: Optional[str] = None,
-    metadata: Optional[str] = None,
+    requested: str | None = None,
+    metadata: str | None = None,
 ) -> str:
     """The language to answer this message in.
 
@@ -131,7 +131,7 @@ _LANGUAGE_NAMES = {
 }
 
 
-def requested_language(text: str) -> Optional[str]:
+def requested_language(text: str) -> str | None:
     """The language a switch request names, by its fi/sv/en name or its code; None if none or several."""
     code = normalise_code(text)
     if code and len(text.strip()) <= 5:

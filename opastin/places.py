@@ -4,13 +4,14 @@
 endings covers the inflection without a morphological analyser (none for Finnish is on PyPI
 without downloading dictionaries at run time).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
 
 import yaml
 
@@ -20,8 +21,34 @@ DATA_FILE = Path(__file__).parent / "data" / "municipalities.yml"
 
 # Finnish case endings (folded, no diacritics) that may follow a stem; "" is the base form.
 _FI_ENDINGS = (
-    "", "n", "ssa", "sta", "lla", "lta", "lle", "an", "en", "in", "on", "un", "aan", "een", "iin",
-    "seen", "ksi", "na", "a", "ta", "ten", "sissa", "sista", "siin", "laiset", "lainen", "laisten", "laisille",
+    "",
+    "n",
+    "ssa",
+    "sta",
+    "lla",
+    "lta",
+    "lle",
+    "an",
+    "en",
+    "in",
+    "on",
+    "un",
+    "aan",
+    "een",
+    "iin",
+    "seen",
+    "ksi",
+    "na",
+    "a",
+    "ta",
+    "ten",
+    "sissa",
+    "sista",
+    "siin",
+    "laiset",
+    "lainen",
+    "laisten",
+    "laisille",
 )
 _SV_ENDINGS = ("", "s")
 
@@ -31,7 +58,7 @@ class Municipality:
     code: str
     fi: str
     sv: str
-    county: Optional[str]
+    county: str | None
     main: bool
 
     def name(self, language: str) -> str:
@@ -70,7 +97,7 @@ def all_municipalities() -> list[Municipality]:
     return list(_gazetteer()[0].values())
 
 
-def by_code(code: str) -> Optional[Municipality]:
+def by_code(code: str) -> Municipality | None:
     return _gazetteer()[0].get(code)
 
 
@@ -82,10 +109,10 @@ def find_mentions(text: str) -> Iterator[PlaceMention]:
     _, pattern, forms = _gazetteer()
     folded = _fold_keep_length(text)
     for match in pattern.finditer(folded):
-        yield PlaceMention(forms[match.group(1)], match.start(), match.end(), text[match.start():match.end()])
+        yield PlaceMention(forms[match.group(1)], match.start(), match.end(), text[match.start() : match.end()])
 
 
-def resolve(text: str) -> Optional[Municipality]:
+def resolve(text: str) -> Municipality | None:
     """The first municipality named in the text (an entity value, a button payload or a whole message)."""
     if not text:
         return None

@@ -1,4 +1,5 @@
 """Removing what identifies a person from free text that is kept (feedback comments)."""
+
 from __future__ import annotations
 
 import re

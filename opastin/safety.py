@@ -4,13 +4,13 @@ An intent classifier is right most of the time; for "my husband is not breathing
 time is not enough. The patterns are data (opastin/data/safety_patterns.yml) so that a county's
 clinicians can review them without reading code.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
@@ -57,7 +57,7 @@ def _negated(text: str, start: int, language: str) -> bool:
     return bool(_rules().negations[language].search(text[:start]))
 
 
-def assess(text: str) -> Optional[SafetyMatch]:
+def assess(text: str) -> SafetyMatch | None:
     """The most urgent safety level the text clearly expresses, or None."""
     folded = fold(text)
     rules = _rules()
@@ -69,7 +69,7 @@ def assess(text: str) -> Optional[SafetyMatch]:
     return None
 
 
-def override_intent(predicted: Optional[str], text: str) -> Optional[SafetyMatch]:
+def override_intent(predicted: str | None, text: str) -> SafetyMatch | None:
     """The safety match that must replace the predicted intent, or None if the prediction stands.
 
     An emergency beats everything; a crisis beats everything but an emergency.

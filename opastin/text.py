@@ -1,4 +1,5 @@
 """Text normalisation shared by language detection, the safety net, place names and search."""
+
 from __future__ import annotations
 
 import re

@@ -13,11 +13,20 @@ from rasa_sdk import Tracker
 
 from actions.directory.client import DirectoryClient
 from actions.directory.seed import ensure_seeded
+from opastin import setup_databases
 from opastin.devstack import servers
+from opastin.handoff.queue import HandoffStore
 
 TESTS = Path(__file__).parent
 DOMAIN_DIR = TESTS.parent / "domain"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def new_handoff_store(folder: Path) -> HandoffStore:
+    """A live-chat queue on its own SQLite file, with its tables made as `make databases` makes them."""
+    store = HandoffStore(f"sqlite:///{folder / 'handoff.db'}")
+    store.create_schema()
+    return store
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +147,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
                                              for county in ("paijat-hame", "vantaa-kerava", "satakunta")),
                      encoding="utf-8")
     ensure_seeded(directory)
+    setup_databases.create_all(handoff, reporting)
     env = {"DIRECTORY_URL": directory, "REPORTING_URL": reporting, "HANDOFF_URL": handoff,
            "OPASTIN_SERVICE_HOURS": str(hours)}
     with servers(env=env, name="e2e") as base:

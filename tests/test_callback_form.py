@@ -6,7 +6,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.callback import ActionAskCallbackWindow, ActionCancelCallback, ActionSubmitCallback, ValidateCallbackForm
-from opastin.handoff.store import HandoffStore
+from tests.conftest import new_handoff_store
+from opastin.handoff.queue import HandoffStore
 from tests.conftest import make_tracker
 
 
@@ -70,7 +71,7 @@ def run(action, **slots):
 
 @pytest.fixture
 def store(tmp_path: Path) -> HandoffStore:
-    return HandoffStore(f"sqlite:///{tmp_path / 'handoff.db'}")
+    return new_handoff_store(tmp_path)
 
 
 @pytest.mark.parametrize("language, words", [("fi", "numeroon 040 123 4567 iltapäivällä"),

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from actions.directory.client import DirectoryClient, DirectoryUnavailable
-from actions.directory.hours import hours_on
+from opastin.opening_hours import hours_on
 from opastin import places
 
 SERVICE_TOPICS = [

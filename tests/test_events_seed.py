@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from actions.directory import db, seed_events
 from actions.directory.client import utc_now
-from actions.directory.models import Event, EventTheme
+from actions.directory.schema import Event, EventTheme
 from actions.directory.seed import ensure_seeded
 
 

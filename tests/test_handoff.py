@@ -8,18 +8,19 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import ActionOfferHumanContact, opening_text, transcript
 from opastin.handoff import agents
-from opastin.handoff import hours as service_hours
-from opastin.handoff.callback import display_phone, phone_number, time_window, wants_to_cancel
-from opastin.handoff.store import HandoffStore
+from opastin.handoff import office_hours
+from opastin.handoff.callback_input import display_phone, phone_number, time_window, wants_to_cancel
+from tests.conftest import new_handoff_store
+from opastin.handoff.queue import HandoffStore
 from tests.conftest import make_tracker
 
-HELSINKI = service_hours.FINLAND
+HELSINKI = office_hours.FINLAND
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=HELSINKI)
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> HandoffStore:
-    return HandoffStore(f"sqlite:///{tmp_path / 'handoff.db'}")
+    return new_handoff_store(tmp_path)
 
 
 # --------------------------------------------------------------------------- office hours
@@ -33,14 +34,14 @@ def store(tmp_path: Path) -> HandoffStore:
     (datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI), False),  # Christmas Eve, a Thursday
     (datetime(2027, 1, 6, 10, 0, tzinfo=HELSINKI), False),  # Epiphany
     (datetime(2026, 6, 19, 10, 0, tzinfo=HELSINKI), False),  # Midsummer Eve
-    (datetime(2026, 12, 7, 8, 30, tzinfo=service_hours.FINLAND).astimezone(tz=None), True),  # any zone given
+    (datetime(2026, 12, 7, 8, 30, tzinfo=office_hours.FINLAND).astimezone(tz=None), True),  # any zone given
 ])
 def test_office_hours_follow_weekdays_and_finnish_holidays(moment: datetime, open_: bool) -> None:
-    assert service_hours.for_county("paijat-hame").is_open(moment) is open_
+    assert office_hours.for_county("paijat-hame").is_open(moment) is open_
 
 
 def test_the_next_opening_skips_the_christmas_holidays() -> None:
-    opening = service_hours.for_county("paijat-hame").next_opening(datetime(2026, 12, 23, 17, 0, tzinfo=HELSINKI))
+    opening = office_hours.for_county("paijat-hame").next_opening(datetime(2026, 12, 23, 17, 0, tzinfo=HELSINKI))
     assert opening.day == date(2026, 12, 28)
 
 
@@ -49,14 +50,14 @@ def test_hours_and_closed_days_are_the_countys_configuration(tmp_path: Path, mon
     config.write_text("counties:\n  satakunta:\n    hours: 'sa 10:00-12:00'\n    closed: ['2026-12-12']\n"
                       "    max_queue: 2\n", encoding="utf-8")
     monkeypatch.setenv("OPASTIN_SERVICE_HOURS", str(config))
-    hours = service_hours.for_county("satakunta")
+    hours = office_hours.for_county("satakunta")
     assert hours.max_queue == 2 and hours.is_open(datetime(2026, 12, 19, 11, tzinfo=HELSINKI))
     assert not hours.is_open(datetime(2026, 12, 12, 11, tzinfo=HELSINKI))
-    assert service_hours.for_county("paijat-hame").max_queue == 0  # not configured: no live chat
+    assert office_hours.for_county("paijat-hame").max_queue == 0  # not configured: no live chat
 
 
 def test_the_hours_read_as_people_write_them() -> None:
-    hours = service_hours.for_county("satakunta")
+    hours = office_hours.for_county("satakunta")
     assert opening_text(hours, "fi") == "ma–to 8.00–15.00, pe 8.00–14.00"
     assert opening_text(hours, "en") == "Mon–Thu 08:00–15:00, Fri 08:00–14:00"
 
@@ -90,7 +91,7 @@ def test_in_office_hours_the_person_gets_a_place_in_the_queue_with_what_the_agen
 
 
 def test_a_full_queue_offers_the_phone_and_a_callback(store) -> None:
-    for n in range(service_hours.for_county("paijat-hame").max_queue):
+    for n in range(office_hours.for_county("paijat-hame").max_queue):
         ask_for_person(store, MONDAY_10, sender=f"web-{n}")
     messages = ask_for_person(store, MONDAY_10, sender="web-late", language="sv")
     assert "kön är full" in messages[0]["text"]

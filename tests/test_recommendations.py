@@ -7,8 +7,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.directory import db
 from actions.directory.client import DirectoryClient, utc_now
-from actions.directory.models import Event, EventText, EventTheme
-from actions.reporting.store import wellbeing_counts
+from actions.directory.schema import Event, EventText, EventTheme
+from opastin import figures
+from opastin.figures import wellbeing_counts
 from actions.survey import ActionRecommendWellbeingServices, ActionShowMoreRecommendations
 from actions.wellbeing import recommend
 from actions.wellbeing.themes import all_themes, by_key
@@ -108,7 +109,9 @@ def all_answers(default: str = "regularly", **overrides: str) -> dict:
 
 @pytest.fixture
 def reporting_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'reporting.db'}"
+    url = f"sqlite:///{tmp_path / 'reporting.db'}"
+    figures.create_schema(url)
+    return url
 
 
 @pytest.mark.parametrize("language, intro, header, next_time", [

@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.directory.client import DirectoryClient
 from actions.handoff import ActionOfferHumanContact
 from actions.services import ActionShowServices
-from opastin.handoff.store import HandoffStore
+from tests.conftest import new_handoff_store
 from tests.conftest import make_tracker
 
 
@@ -122,7 +122,7 @@ def test_directory_down_gives_national_numbers_and_a_person() -> None:
 
 def test_a_person_is_reached_through_the_customer_guidance_line(sqlite_client, tmp_path) -> None:
     """Where no live chat is possible (this tracker has no web chat channel): the county's line and a callback."""
-    action = ActionOfferHumanContact(sqlite_client, store=HandoffStore(f"sqlite:///{tmp_path / 'h.db'}"))
+    action = ActionOfferHumanContact(sqlite_client, store=new_handoff_store(tmp_path))
     _, messages = run(action, make_tracker("ihminen", "human_handoff", slots={"municipality": "Pori"}))
     assert "asiakasohjaukseen" in messages[0]["text"] and messages[0]["buttons"][0]["payload"] == "/request_callback"
     assert "Puhelin: 02 555" in messages[1]["text"]  # Satakunta's area code

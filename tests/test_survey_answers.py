@@ -1,8 +1,7 @@
 """What a typed or tapped answer means: the questionnaire must read people as they write."""
 import pytest
-import yaml
-
-from actions.wellbeing.answers import WORDS_FILE, Answer, parse_answer, times_per_week
+from actions.wellbeing.answers import Answer, parse_answer, times_per_week
+from opastin import catalogue
 
 R, S, N = Answer.REGULARLY, Answer.SOMETIMES, Answer.NOT_NOW
 
@@ -76,7 +75,7 @@ def test_no_answer_is_made_up(text: str) -> None:
 
 def test_every_phrase_in_the_word_list_is_text() -> None:
     """YAML reads a bare no/yes as a boolean: every phrase must be quoted where needed."""
-    data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
+    data = catalogue.words("answers")
     groups = [*data["commands"].values(), *data["scale"].values(), data["weakened_by_negation"],
               data["outweighs_frequency"], *data["negations"].values()]
     assert all(isinstance(phrase, str) for group in groups for phrase in group)

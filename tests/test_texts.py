@@ -4,7 +4,7 @@ import glob
 import pytest
 import yaml
 
-from actions import messages
+from opastin import catalogue
 
 LANGUAGES = {"fi", "sv", "en"}
 
@@ -16,12 +16,12 @@ def _domain_responses() -> dict:
     return responses
 
 
-@pytest.mark.parametrize("key", sorted(messages.catalogue()))
+@pytest.mark.parametrize("key", sorted(catalogue.entries()))
 def test_action_messages_exist_in_all_languages_with_the_same_placeholders(key: str) -> None:
-    variants = messages.catalogue()[key]
+    variants = catalogue.entries()[key]
     assert set(variants) == LANGUAGES
     assert all(v.strip() for v in variants.values())
-    assert len({frozenset(messages.placeholders(v)) for v in variants.values()}) == 1
+    assert len({frozenset(catalogue.placeholders(v)) for v in variants.values()}) == 1
 
 
 @pytest.mark.parametrize("name", sorted(_domain_responses()))

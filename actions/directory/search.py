@@ -1,30 +1,22 @@
 """Stemming for free-text search in Finnish, Swedish and English (Snowball stemmers)."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import snowballstemmer
 
+from opastin import catalogue
 from opastin.text import fold, words
 
 _STEMMERS = {"fi": "finnish", "sv": "swedish", "en": "english"}
 LANGUAGES = tuple(_STEMMERS)
 
-# Words of requests that say nothing about which service is meant.
-_STOPWORDS = {
-    "fi": {"missa", "mista", "mihin", "miten", "mika", "mita", "voin", "voiko", "saan", "saako", "olen", "mina",
-           "ma", "mun", "minun", "minulla", "haluan", "tarvitsen", "tarttisin", "tarviin", "jossa", "onko", "kun",
-           "apua", "palvelu", "palvelut", "palvelua", "kiitos", "hei", "ja", "tai", "on", "se", "ne", "etta"},
-    "sv": {"var", "hur", "vad", "kan", "jag", "min", "mitt", "vill", "behover", "far", "finns", "det", "som",
-           "och", "eller", "hjalp", "tjanst", "tjanster", "tack", "hej", "en", "ett", "att", "man", "med", "for", "av",
-           "till", "om", "pa", "i"},
-    "en": {"where", "how", "what", "can", "get", "need", "want", "have", "the", "and", "for", "with", "help",
-           "service", "services", "please", "thanks", "hello", "is", "are", "there", "any", "my", "me", "you"},
-}
+_STOPWORDS = {lang: frozenset(words) for lang, words in catalogue.words("search")["stopwords"].items()}
 MIN_TERM_LENGTH = 3
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(language: str):
     return snowballstemmer.stemmer(_STEMMERS[language])
 

@@ -5,13 +5,15 @@ seed/counties.yml, adds the national services of seed/national.yml and the dated
 the sample events of seed/events.yml. It writes the same tables a PTV import writes, marking
 regional rows as sample data.
 """
+
 from __future__ import annotations
 
 import argparse
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from sqlalchemy import func, inspect, select
@@ -20,8 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from actions.directory import db, seed_events
-from actions.directory.hours import parse_weekly
-from actions.directory.models import (
+from actions.directory.schema import (
     Base,
     ChannelAddress,
     ChannelPhone,
@@ -42,6 +43,7 @@ from actions.directory.models import (
 )
 from actions.directory.search import LANGUAGES, stems
 from opastin import places
+from opastin.opening_hours import parse_weekly
 
 SEED_DIR = Path(__file__).parent / "seed"
 LANGS = ("fi", "sv", "en")
@@ -65,16 +67,43 @@ def build_county_rows(session: Session) -> None:
     """Counties and every municipality the assistant knows (also those outside the counties)."""
     for row in _load("counties.yml")["counties"]:
         names = row["names"]
-        session.add(County(code=row["code"], name_fi=names["fi"], name_sv=names["sv"], name_en=names["en"],
-                           web_url=row["web"], is_sample=True))
-        session.add(Organization(id=f"org:{row['code']}", name_fi=names["fi"], name_sv=names["sv"],
-                                 name_en=names["en"], county_code=row["code"]))
+        session.add(
+            County(
+                code=row["code"],
+                name_fi=names["fi"],
+                name_sv=names["sv"],
+                name_en=names["en"],
+                web_url=row["web"],
+                is_sample=True,
+            )
+        )
+        session.add(
+            Organization(
+                id=f"org:{row['code']}",
+                name_fi=names["fi"],
+                name_sv=names["sv"],
+                name_en=names["en"],
+                county_code=row["code"],
+            )
+        )
     session.flush()
     for municipality in places.all_municipalities():
-        session.add(Municipality(code=municipality.code, name_fi=municipality.fi, name_sv=municipality.sv,
-                                 county_code=municipality.county))
-    session.add(Organization(id="org:national", name_fi="Valtakunnallinen palvelu", name_sv="Riksomfattande tjänst",
-                             name_en="National service"))
+        session.add(
+            Municipality(
+                code=municipality.code,
+                name_fi=municipality.fi,
+                name_sv=municipality.sv,
+                county_code=municipality.county,
+            )
+        )
+    session.add(
+        Organization(
+            id="org:national",
+            name_fi="Valtakunnallinen palvelu",
+            name_sv="Riksomfattande tjänst",
+            name_en="National service",
+        )
+    )
     session.flush()
 
 
@@ -93,13 +122,24 @@ def _search_terms(names: dict[str, str], keywords: dict[str, list[str]]) -> list
 
 def _service(service_id: str, template: dict[str, Any], *, org: str, sample: bool, area_type: str) -> Service:
     service = Service(
-        id=service_id, source="seed", topic=template["topic"], charge_type=template.get("charge"),
-        area_type=area_type, organization_id=org, is_sample=sample, priority=template.get("priority", 100),
+        id=service_id,
+        source="seed",
+        topic=template["topic"],
+        charge_type=template.get("charge"),
+        area_type=area_type,
+        organization_id=org,
+        is_sample=sample,
+        priority=template.get("priority", 100),
         low_threshold=bool(template.get("low_threshold", False)),
     )
-    service.texts = _texts(ServiceText, "Name", template["names"]) + _texts(ServiceText, "Summary", template.get("summaries"))
-    service.keywords = [ServiceKeyword(language=lang, value=word)
-                        for lang, items in (template.get("keywords") or {}).items() for word in items]
+    service.texts = _texts(ServiceText, "Name", template["names"]) + _texts(
+        ServiceText, "Summary", template.get("summaries")
+    )
+    service.keywords = [
+        ServiceKeyword(language=lang, value=word)
+        for lang, items in (template.get("keywords") or {}).items()
+        for word in items
+    ]
     service.themes = [ServiceTheme(theme=theme) for theme in template.get("themes") or []]
     return service
 
@@ -110,12 +150,14 @@ def _hours(spec: str) -> list[ServiceHour]:
     if spec == "always":
         return [ServiceHour(hour_type="DaysOfTheWeek", is_always_open=True)]
     hour = ServiceHour(hour_type="DaysOfTheWeek")
-    hour.opening_hours = [OpeningHour(day_from=a, day_to=b, from_time=s, to_time=e) for a, b, s, e in parse_weekly(spec)]
+    hour.opening_hours = [
+        OpeningHour(day_from=a, day_to=b, from_time=s, to_time=e) for a, b, s, e in parse_weekly(spec)
+    ]
     return [hour]
 
 
 def _channel_names(names: dict[str, str], town: places.Municipality | None) -> list[ChannelText]:
-    values = {lang: text.format(town=town.name(lang) if town else "") .strip() for lang, text in names.items()}
+    values = {lang: text.format(town=town.name(lang) if town else "").strip() for lang, text in names.items()}
     return _texts(ChannelText, "Name", values)
 
 
@@ -126,19 +168,30 @@ def _location_towns(where: str, towns: list[_Town]) -> list[_Town]:
     return main if where == "main_towns" else main[:1]
 
 
-def _county_channels(county: dict[str, Any], key: str, index: int, spec: dict[str, Any],
-                     towns: list[_Town]) -> Iterator[ServiceChannel]:
+def _county_channels(
+    county: dict[str, Any], key: str, index: int, spec: dict[str, Any], towns: list[_Town]
+) -> Iterator[ServiceChannel]:
     base = f"{county['code']}:{key}"
     org = f"org:{county['code']}"
     if spec["kind"] == "location":
         for number, town in enumerate(_location_towns(spec.get("where", "main_towns"), towns), start=1):
-            channel = ServiceChannel(id=f"{base}:location:{town.code}", channel_type="ServiceLocation",
-                                     organization_id=org, municipality_code=town.code, is_sample=True)
+            channel = ServiceChannel(
+                id=f"{base}:location:{town.code}",
+                channel_type="ServiceLocation",
+                organization_id=org,
+                municipality_code=town.code,
+                is_sample=True,
+            )
             channel.texts = _channel_names(spec["names"], town.municipality)
             channel.addresses = [
-                ChannelAddress(language=lang, street=street, street_number=str(index + number),
-                               postal_code=town.postal_code, post_office=town.municipality.name(lang),
-                               municipality_code=town.code)
+                ChannelAddress(
+                    language=lang,
+                    street=street,
+                    street_number=str(index + number),
+                    postal_code=town.postal_code,
+                    post_office=town.municipality.name(lang),
+                    municipality_code=town.code,
+                )
                 for lang, street in SAMPLE_STREET.items()
             ]
             channel.service_hours = _hours(spec.get("hours", ""))
@@ -146,7 +199,9 @@ def _county_channels(county: dict[str, Any], key: str, index: int, spec: dict[st
     elif spec["kind"] == "phone":
         channel = ServiceChannel(id=f"{base}:phone", channel_type="Phone", organization_id=org, is_sample=True)
         channel.texts = _channel_names(spec["names"], None)
-        channel.phones = [ChannelPhone(number=f"{county['area_code']} 555 {1000 + index:04d}", charge_type="Chargeable")]
+        channel.phones = [
+            ChannelPhone(number=f"{county['area_code']} 555 {1000 + index:04d}", charge_type="Chargeable")
+        ]
         channel.service_hours = _hours(spec.get("hours", ""))
         yield channel
     elif spec["kind"] == "web":
@@ -163,11 +218,19 @@ def build_county_services(session: Session) -> int:
         towns = [_Town(code, postal, places.by_code(code)) for code, postal in county["towns"].items()]
         for index, template in enumerate(templates):
             ordered = {**template, "priority": 100 + index}  # the templates' order is the answers' order
-            service = _service(f"{county['code']}:{template['key']}", ordered, org=f"org:{county['code']}",
-                               sample=True, area_type="LimitedType")
+            service = _service(
+                f"{county['code']}:{template['key']}",
+                ordered,
+                org=f"org:{county['code']}",
+                sample=True,
+                area_type="LimitedType",
+            )
             service.areas = [ServiceArea(municipality_code=t.code) for t in towns]
-            service.channels = [channel for spec in template.get("channels", [])
-                                for channel in _county_channels(county, template["key"], index, spec, towns)]
+            service.channels = [
+                channel
+                for spec in template.get("channels", [])
+                for channel in _county_channels(county, template["key"], index, spec, towns)
+            ]
             session.add(service)
             session.flush()
             _add_search_terms(session, service, template)
@@ -183,12 +246,16 @@ def _add_search_terms(session: Session, service: Service, template: dict[str, An
 
 def _national_channel(key: str, number: int, spec: dict[str, Any]) -> ServiceChannel:
     kind = {"phone": "Phone", "web": "WebPage"}[spec["kind"]]
-    channel = ServiceChannel(id=f"national:{key}:{spec['kind']}:{number}", channel_type=kind,
-                             organization_id="org:national", is_sample=False)
+    channel = ServiceChannel(
+        id=f"national:{key}:{spec['kind']}:{number}", channel_type=kind, organization_id="org:national", is_sample=False
+    )
     channel.texts = _texts(ChannelText, "Name", spec["names"])
     if spec.get("number"):
-        channel.phones = [ChannelPhone(number=spec["number"], charge_type=spec.get("charge", "Chargeable"),
-                                       language=spec.get("language"))]
+        channel.phones = [
+            ChannelPhone(
+                number=spec["number"], charge_type=spec.get("charge", "Chargeable"), language=spec.get("language")
+            )
+        ]
     url = spec.get("url") or spec.get("web")
     if url:
         channel.web_pages = [ChannelWebPage(url=url, language=spec.get("language"))]
@@ -199,8 +266,9 @@ def _national_channel(key: str, number: int, spec: dict[str, Any]) -> ServiceCha
 def build_national_services(session: Session) -> int:
     rows = _load("national.yml")["services"]
     for template in rows:
-        service = _service(f"national:{template['key']}", template, org="org:national", sample=False,
-                           area_type="Nationwide")
+        service = _service(
+            f"national:{template['key']}", template, org="org:national", sample=False, area_type="Nationwide"
+        )
         service.channels = [_national_channel(template["key"], n, spec) for n, spec in enumerate(template["channels"])]
         session.add(service)
         session.flush()
@@ -254,8 +322,10 @@ def ensure_seeded(url: str | None = None, *, reset: bool = False) -> int:
     outdated = _outdated_schema(engine)
     if outdated and not reset:
         if not _only_seed_rows(engine):
-            raise SystemExit(f"directory schema is older than the code (tables {outdated}) and holds imported data: "
-                             "migrate it or re-import it with --reset")
+            raise SystemExit(
+                f"directory schema is older than the code (tables {outdated}) and holds imported data: "
+                "migrate it or re-import it with --reset"
+            )
         log.warning("directory schema is older than the code (%s): rebuilding the seed data", outdated)
         reset = True
     if reset:

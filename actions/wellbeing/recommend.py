@@ -7,13 +7,14 @@ distance: free before paid, low-threshold (no booking, no referral) before the r
 and among them at least one service when the same distance has one, so that there is always a
 place to call or visit besides the dates.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional, Union
 
-from actions.directory.client import DirectoryClient, EventCard, ServiceCard
+from actions.directory.client import DirectoryClient
+from actions.directory.results import EventCard, ServiceCard
 from actions.wellbeing.themes import Theme
 from opastin import places
 
@@ -24,7 +25,7 @@ MAX_CANDIDATES = 12
 
 @dataclass(frozen=True)
 class Suggestion:
-    card: Union[EventCard, ServiceCard]
+    card: EventCard | ServiceCard
     nearness: int  # HERE | COUNTY | ONLINE
 
     @property
@@ -47,14 +48,14 @@ class Suggestion:
         return (self.nearness, not self.free, not self.low_threshold, 1, self.card.priority, self.card.id)
 
 
-def service_nearness(card: ServiceCard, municipality_code: Optional[str]) -> int:
+def service_nearness(card: ServiceCard, municipality_code: str | None) -> int:
     if card.nationwide:
         return ONLINE
     here = any(c.kind == "ServiceLocation" and c.municipality_code == municipality_code for c in card.channels)
     return HERE if here else COUNTY
 
 
-def event_nearness(card: EventCard, municipality_code: Optional[str]) -> int:
+def event_nearness(card: EventCard, municipality_code: str | None) -> int:
     if card.online:
         return ONLINE
     return HERE if municipality_code and card.municipality_code == municipality_code else COUNTY
@@ -88,17 +89,25 @@ def _distinct(ordered: list[Suggestion]) -> list[Suggestion]:
     return kept
 
 
-def suggestions_for(client: DirectoryClient, theme: Theme, municipality: Optional[places.Municipality],
-                    language: str, *, now: Optional[datetime] = None) -> list[Suggestion]:
+def suggestions_for(
+    client: DirectoryClient,
+    theme: Theme,
+    municipality: places.Municipality | None,
+    language: str,
+    *,
+    now: datetime | None = None,
+) -> list[Suggestion]:
     """Every suggestion for the theme in the person's municipality (or online only when it is unknown)."""
     code = municipality.code if municipality else None
     county = municipality.county if municipality else None
-    services = client.services_for_theme(theme.key, code, language, topics=theme.topics,
-                                         words=theme.search_words(language), limit=MAX_CANDIDATES)
+    services = client.services_for_theme(
+        theme.key, code, language, topics=theme.topics, words=theme.search_words(language), limit=MAX_CANDIDATES
+    )
     found = [Suggestion(card, service_nearness(card, code)) for card in services]
     if county is not None:
-        events = client.upcoming_events(theme.key, county, language, words=theme.keywords.get(language, ()),
-                                        now=now, limit=MAX_CANDIDATES)
+        events = client.upcoming_events(
+            theme.key, county, language, words=theme.keywords.get(language, ()), now=now, limit=MAX_CANDIDATES
+        )
         found += [Suggestion(card, event_nearness(card, code)) for card in events]
     return ranked(found)
 

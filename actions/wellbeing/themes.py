@@ -1,18 +1,18 @@
-"""The questionnaire's themes, read from the county's card (themes.yml)."""
+"""The questionnaire's themes, read from the county's card (texts/wellbeing_themes.yml)."""
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import yaml
 
 from actions.wellbeing.answers import SCALE, Answer, normalise
 
 LANGUAGES = ("fi", "sv", "en")
-DEFAULT_FILE = Path(__file__).with_name("themes.yml")
+DEFAULT_FILE = Path(__file__).resolve().parents[2] / "texts" / "wellbeing_themes.yml"
 
 
 class ThemeFileError(ValueError):
@@ -50,8 +50,9 @@ def themes_file() -> Path:
 
 
 def _texts(value: object, where: str) -> dict[str, str]:
-    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang].strip()
-                                           for lang in LANGUAGES):
+    if not isinstance(value, dict) or any(
+        not isinstance(value.get(lang), str) or not value[lang].strip() for lang in LANGUAGES
+    ):
         raise ThemeFileError(f"{where}: needs a text in each of {', '.join(LANGUAGES)}")
     return {lang: value[lang].strip() for lang in LANGUAGES}
 
@@ -65,7 +66,9 @@ def _theme(row: dict, scale: dict[Answer, dict[str, str]]) -> Theme:
         key=key,
         names=_texts(row.get("names"), f"{key}.names"),
         question=_texts(row.get("question"), f"{key}.question"),
-        labels={a: _texts(labels[a.value], f"{key}.labels.{a.value}") if a.value in labels else scale[a] for a in SCALE},
+        labels={
+            a: _texts(labels[a.value], f"{key}.labels.{a.value}") if a.value in labels else scale[a] for a in SCALE
+        },
         regular_per_week=float(row.get("regular_per_week", 2)),
         topics=tuple(row.get("topics") or ()),
         keywords={lang: tuple(str(w) for w in (row.get("keywords") or {}).get(lang) or ()) for lang in LANGUAGES},
@@ -91,14 +94,14 @@ def all_themes() -> tuple[Theme, ...]:
     return _load(themes_file())
 
 
-def by_key(key: str) -> Optional[Theme]:
+def by_key(key: str) -> Theme | None:
     return next((t for t in all_themes() if t.key == key), None)
 
 
-def mentioned(text: str) -> Optional[Theme]:
+def mentioned(text: str) -> Theme | None:
     """The theme a message names ("lisää liikunnasta", "mer om sömn"), by its name or keywords."""
     words = f" {normalise(text)} "
-    best: Optional[tuple[int, Theme]] = None
+    best: tuple[int, Theme] | None = None
     for theme in all_themes():
         for phrase in [*theme.names.values(), *(w for ws in theme.keywords.values() for w in ws)]:
             norm = normalise(phrase)

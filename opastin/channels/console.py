@@ -32,8 +32,8 @@ from opastin.channels.handover import console_stream, tell_console, tell_person
 from opastin.channels.hub import HUB, Hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.handoff import agents
-from opastin.handoff.models import ACTIVE, Agent, Handoff
-from opastin.handoff.store import HandoffStore
+from opastin.handoff.records import ACTIVE, Agent, Handoff
+from opastin.handoff.queue import HandoffStore, shared_store
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "console"
 COOKIE = "opastin_console"
@@ -78,7 +78,7 @@ class ConsoleInput(InputChannel):
     @property
     def store(self) -> HandoffStore:
         if self._store is None:
-            self._store = HandoffStore()
+            self._store = shared_store()
         return self._store
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

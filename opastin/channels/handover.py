@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from actions import messages
+from opastin import catalogue
 from opastin import safety
 from opastin.channels.hub import Hub
 from opastin.channels.web import blocking
-from opastin.handoff.callback import wants_to_cancel
-from opastin.handoff.models import WAITING, Handoff
-from opastin.handoff.store import HandoffStore
+from opastin.handoff.callback_input import wants_to_cancel
+from opastin.handoff.records import WAITING, Handoff
+from opastin.handoff.queue import HandoffStore
 
 
 def console_stream(county: str) -> str:
@@ -23,7 +23,7 @@ def console_stream(county: str) -> str:
 def tell_person(hub: Hub, handoff: Handoff, key: str, *, values: Optional[dict[str, Any]] = None,
                 custom: Optional[dict[str, Any]] = None) -> None:
     """A system message to the person, in their language (agent joined, handed back, closed)."""
-    message: dict[str, Any] = {"from": "bot", "text": messages.text(key, handoff.language, **(values or {}))}
+    message: dict[str, Any] = {"from": "bot", "text": catalogue.text(key, handoff.language, **(values or {}))}
     if custom:
         message["custom"] = custom
     hub.publish(handoff.sender, message)

@@ -26,11 +26,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.reporting.store import record_feedback
+from opastin.figures import record_feedback
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import HUB, Hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
-from opastin.handoff.store import HandoffStore
+from opastin.handoff.queue import HandoffStore, shared_store
 from opastin.privacy import scrub
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ class WebchatInput(InputChannel):
     @property
     def handoffs(self) -> HandoffStore:
         if self._handoffs is None:
-            self._handoffs = HandoffStore()
+            self._handoffs = shared_store()
         return self._handoffs
 
     @classmethod

@@ -3,6 +3,7 @@
 Add an agent:  python -m opastin.handoff.agents add USERNAME --county paijat-hame --name "Anna A."
 (the password is asked twice and never shown; at least 12 characters).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,14 +14,13 @@ import hmac
 import secrets
 import sys
 from datetime import timedelta
-from typing import Optional
 
 from sqlalchemy import delete, select
 
-from opastin.handoff.models import Agent, AgentSession
-from opastin.handoff.store import HandoffStore, utc_now
+from opastin.handoff.queue import HandoffStore, shared_store, utc_now
+from opastin.handoff.records import Agent, AgentSession
 
-SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 SESSION_HOURS = 10  # one working day; then the agent logs in again
 MIN_PASSWORD = 12
 
@@ -29,7 +29,8 @@ def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, **SCRYPT)
     return "scrypt${n}${r}${p}${salt}${digest}".format(
-        **SCRYPT, salt=base64.b64encode(salt).decode(), digest=base64.b64encode(digest).decode())
+        **SCRYPT, salt=base64.b64encode(salt).decode(), digest=base64.b64encode(digest).decode()
+    )
 
 
 def password_matches(password: str, stored: str) -> bool:
@@ -45,8 +46,13 @@ def add_agent(store: HandoffStore, username: str, password: str, county: str, di
     if len(password) < MIN_PASSWORD:
         raise ValueError(f"the password must have at least {MIN_PASSWORD} characters")
     with store.session() as session, session.begin():
-        agent = Agent(username=username, display_name=display_name, county=county,
-                      password_hash=hash_password(password), active=True)
+        agent = Agent(
+            username=username,
+            display_name=display_name,
+            county=county,
+            password_hash=hash_password(password),
+            active=True,
+        )
         session.add(agent)
         return agent
 
@@ -55,7 +61,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def log_in(store: HandoffStore, username: str, password: str) -> Optional[str]:
+def log_in(store: HandoffStore, username: str, password: str) -> str | None:
     """A new session token for a right username and password, else None (the same for both mistakes)."""
     with store.session() as session, session.begin():
         agent = session.scalar(select(Agent).where(Agent.username == username, Agent.active.is_(True)))
@@ -66,12 +72,15 @@ def log_in(store: HandoffStore, username: str, password: str) -> Optional[str]:
             return None
         session.execute(delete(AgentSession).where(AgentSession.expires < utc_now()))
         token = secrets.token_urlsafe(32)
-        session.add(AgentSession(token_hash=_token_hash(token), agent_id=agent.id,
-                                 expires=utc_now() + timedelta(hours=SESSION_HOURS)))
+        session.add(
+            AgentSession(
+                token_hash=_token_hash(token), agent_id=agent.id, expires=utc_now() + timedelta(hours=SESSION_HOURS)
+            )
+        )
         return token
 
 
-def agent_for(store: HandoffStore, token: Optional[str]) -> Optional[Agent]:
+def agent_for(store: HandoffStore, token: str | None) -> Agent | None:
     if not token:
         return None
     with store.session() as session:
@@ -87,7 +96,7 @@ def log_out(store: HandoffStore, token: str) -> None:
         session.execute(delete(AgentSession).where(AgentSession.token_hash == _token_hash(token)))
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Staff accounts of the Opastin console.")
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("add", help="add an agent (asks the password)")
@@ -100,7 +109,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print("error: the passwords differ", file=sys.stderr)
         return 1
     try:
-        add_agent(HandoffStore(), args.username, password, args.county, args.name)
+        add_agent(shared_store(), args.username, password, args.county, args.name)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -1,7 +1,8 @@
 """NLU component that recognises municipalities from a gazetteer of inflected forms."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
@@ -41,7 +42,7 @@ class MunicipalityExtractor(MessageRule, EntityExtractorMixin):
         message.set(ENTITIES, kept + self.add_extractor_name(found), add_to_output=True)
 
 
-def _overlaps_place(entity: Dict[Text, Any], mentions: list) -> bool:
+def _overlaps_place(entity: dict[str, Any], mentions: list) -> bool:
     if entity.get("entity") != ENTITY:
         return False
     start, end = entity.get("start", -1), entity.get("end", -1)

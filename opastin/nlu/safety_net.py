@@ -1,4 +1,5 @@
 """NLU component that puts the deterministic safety net after the intent classifiers."""
+
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe

@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from sqlalchemy import update
 
 from opastin.handoff import agents
-from opastin.handoff.models import OPEN_STATES, Handoff
-from opastin.handoff.store import HandoffStore
+from opastin.handoff.records import OPEN_STATES, Handoff
+from opastin.handoff.queue import HandoffStore
 from tests.browser.test_webchat import audit, bot, send
 
 PASSWORD = "pitkä-ja-hyvä-salasana"

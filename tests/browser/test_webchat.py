@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from actions.reporting.store import feedback_rows
+from opastin.figures import feedback_rows
 from opastin.devstack import free_port
 from tests.browser.conftest import AXE
 

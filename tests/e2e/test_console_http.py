@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from opastin.handoff import agents
-from opastin.handoff.store import HandoffStore
+from opastin.handoff.queue import HandoffStore
 
 PASSWORD = "pitkä-ja-hyvä-salasana"
 HEADERS = {"X-Opastin-Console": "1"}

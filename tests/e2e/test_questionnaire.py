@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from actions.directory.client import DirectoryClient
-from actions.reporting.store import wellbeing_counts
+from opastin.figures import wellbeing_counts
 from actions.wellbeing.themes import all_themes
 from opastin import places
 from tests.conftest import Say

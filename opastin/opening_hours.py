@@ -1,9 +1,10 @@
 """Opening hours for "today", computed in Finnish time whatever the server's clock zone."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Iterable, Optional
 from zoneinfo import ZoneInfo
 
 FINLAND = ZoneInfo("Europe/Helsinki")
@@ -13,8 +14,8 @@ FINLAND = ZoneInfo("Europe/Helsinki")
 class TodayHours:
     always_open: bool = False
     closed: bool = False
-    opens: Optional[time] = None
-    closes: Optional[time] = None
+    opens: time | None = None
+    closes: time | None = None
 
     @property
     def known(self) -> bool:

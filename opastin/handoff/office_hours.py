@@ -1,4 +1,5 @@
 """Is customer guidance answering the chat now? Per county: weekly hours, public holidays, closed days."""
+
 from __future__ import annotations
 
 import os
@@ -6,12 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
 
 import holidays
 import yaml
 
-from actions.directory.hours import FINLAND, parse_weekly
+from opastin.opening_hours import FINLAND, parse_weekly
 
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "data" / "service_hours.yml"
 
@@ -34,7 +34,7 @@ class ServiceHours:
     def is_closed_day(self, day: date) -> bool:
         return day in self.closed or (self.public_holidays_closed and day in finnish_holidays(day.year))
 
-    def hours_on(self, day: date) -> Optional[tuple[time, time]]:
+    def hours_on(self, day: date) -> tuple[time, time] | None:
         if self.is_closed_day(day):
             return None
         for first, last, opens, closes in self.weekly:
@@ -47,7 +47,7 @@ class ServiceHours:
         hours = self.hours_on(local.date())
         return hours is not None and hours[0] <= local.time() < hours[1]
 
-    def next_opening(self, now: datetime) -> Optional[Opening]:
+    def next_opening(self, now: datetime) -> Opening | None:
         """The next time the chat is answered (today later, or a coming day), within four weeks."""
         local = now.astimezone(FINLAND)
         for offset in range(29):

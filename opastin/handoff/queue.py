@@ -3,6 +3,7 @@
 Both servers use it: the action server queues a conversation or stores a callback, the Rasa
 server's channels hold a queued conversation away from the bot and serve the staff console.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,13 +11,14 @@ import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from functools import cache
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.directory.db import PROJECT_ROOT, engine_for
-from opastin.handoff.models import (
+from opastin.db import default_sqlite_url, engine_for
+from opastin.handoff.records import (
     ACTIVE,
     CLOSED,
     OPEN_STATES,
@@ -29,7 +31,7 @@ from opastin.handoff.models import (
     HandoffMessage,
 )
 
-DEFAULT_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'handoff.db'}"
+DEFAULT_URL = default_sqlite_url("handoff.db")
 # Someone who has waited this long without being taken has left (the chat session ends after an hour):
 # they no longer hold a place in the queue, and the bot answers them again.
 WAIT_LIMIT = timedelta(minutes=60)
@@ -55,19 +57,22 @@ class Queued:
 
 
 class HandoffStore:
-    def __init__(self, url: Optional[str] = None) -> None:
+    def __init__(self, url: str | None = None) -> None:
         self.url = url or handoff_url()
-        engine = engine_for(self.url)
-        HandoffBase.metadata.create_all(engine)
-        self._sessions = sessionmaker(bind=engine, future=True, expire_on_commit=False)
-        self._expired_at: Optional[datetime] = None
+        self._engine = engine_for(self.url)
+        self._sessions = sessionmaker(bind=self._engine, future=True, expire_on_commit=False)
+        self._expired_at: datetime | None = None
+
+    def create_schema(self) -> None:
+        """Creates the tables (a setup step: `make databases`, tests' fixtures), never on a request's path."""
+        HandoffBase.metadata.create_all(self._engine)
 
     def session(self) -> Session:
         return self._sessions()
 
     # ------------------------------------------------------------------ the queue
 
-    def expire_waiting(self, now: Optional[datetime] = None) -> int:
+    def expire_waiting(self, now: datetime | None = None) -> int:
         """Closes (and erases) conversations that waited longer than WAIT_LIMIT without an agent."""
         checked = utc_now()
         if now is None and self._expired_at is not None and checked - self._expired_at < EXPIRY_EVERY:
@@ -77,34 +82,58 @@ class HandoffStore:
         with self.session() as session, session.begin():
             stale = list(session.scalars(select(Handoff.id).where(Handoff.status == WAITING, Handoff.created < limit)))
             if stale:
-                session.execute(update(Handoff).where(Handoff.id.in_(stale))
-                                .values(status=CLOSED, ended=utc_now(), transcript=None))
+                session.execute(
+                    update(Handoff).where(Handoff.id.in_(stale)).values(status=CLOSED, ended=utc_now(), transcript=None)
+                )
                 session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(stale)))
             return len(stale)
 
     def leave_queue(self, handoff_id: str) -> bool:
         """The person no longer waits ("peru"): the place is freed and the texts erased."""
         with self.session() as session, session.begin():
-            left = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == WAITING)
-                                   .values(status=CLOSED, ended=utc_now(), transcript=None))
+            left = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status == WAITING)
+                .values(status=CLOSED, ended=utc_now(), transcript=None)
+            )
             session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id))
             return left.rowcount == 1
 
-    def enqueue(self, *, sender: str, county: str, language: str, max_queue: int, transcript: list[dict[str, str]],
-                municipality: Optional[str] = None, role: Optional[str] = None, topic: Optional[str] = None) -> Queued:
+    def enqueue(
+        self,
+        *,
+        sender: str,
+        county: str,
+        language: str,
+        max_queue: int,
+        transcript: list[dict[str, str]],
+        municipality: str | None = None,
+        role: str | None = None,
+        topic: str | None = None,
+    ) -> Queued:
         """Puts the conversation in the county's queue (once: asking again keeps its place)."""
         self.expire_waiting()
         with self.session() as session, session.begin():
             existing = session.scalar(select(Handoff).where(Handoff.sender == sender, Handoff.status.in_(OPEN_STATES)))
             if existing is not None:
                 return Queued(existing.id, self._position(session, existing))
-            waiting = session.scalar(select(func.count()).select_from(Handoff)
-                                     .where(Handoff.county == county, Handoff.status == WAITING))
+            waiting = session.scalar(
+                select(func.count()).select_from(Handoff).where(Handoff.county == county, Handoff.status == WAITING)
+            )
             if waiting >= max_queue:
                 raise QueueFull(county)
-            handoff = Handoff(id=uuid.uuid4().hex, sender=sender, county=county, language=language,
-                              municipality=municipality, role=role, topic=topic, status=WAITING, created=utc_now(),
-                              transcript=json.dumps(transcript, ensure_ascii=False))
+            handoff = Handoff(
+                id=uuid.uuid4().hex,
+                sender=sender,
+                county=county,
+                language=language,
+                municipality=municipality,
+                role=role,
+                topic=topic,
+                status=WAITING,
+                created=utc_now(),
+                transcript=json.dumps(transcript, ensure_ascii=False),
+            )
             session.add(handoff)
             session.flush()
             return Queued(handoff.id, waiting + 1)
@@ -113,17 +142,20 @@ class HandoffStore:
     def _position(session: Session, handoff: Handoff) -> int:
         if handoff.status != WAITING:
             return 0
-        ahead = session.scalar(select(func.count()).select_from(Handoff).where(
-            Handoff.county == handoff.county, Handoff.status == WAITING, Handoff.created < handoff.created))
+        ahead = session.scalar(
+            select(func.count())
+            .select_from(Handoff)
+            .where(Handoff.county == handoff.county, Handoff.status == WAITING, Handoff.created < handoff.created)
+        )
         return ahead + 1
 
-    def open_for_sender(self, sender: str) -> Optional[Handoff]:
+    def open_for_sender(self, sender: str) -> Handoff | None:
         """The conversation's hand-over while it is waiting or with an agent: then the bot stays quiet."""
         self.expire_waiting()
         with self.session() as session:
             return session.scalar(select(Handoff).where(Handoff.sender == sender, Handoff.status.in_(OPEN_STATES)))
 
-    def get(self, handoff_id: str) -> Optional[Handoff]:
+    def get(self, handoff_id: str) -> Handoff | None:
         with self.session() as session:
             return session.get(Handoff, handoff_id)
 
@@ -131,8 +163,11 @@ class HandoffStore:
         """Open conversations of the county: waiting ones first in arrival order, then those being handled."""
         self.expire_waiting()
         with self.session() as session:
-            rows = session.scalars(select(Handoff).where(Handoff.county == county, Handoff.status.in_(OPEN_STATES))
-                                   .order_by(Handoff.status.desc(), Handoff.created)).all()
+            rows = session.scalars(
+                select(Handoff)
+                .where(Handoff.county == county, Handoff.status.in_(OPEN_STATES))
+                .order_by(Handoff.status.desc(), Handoff.created)
+            ).all()
             return list(rows)
 
     def add_message(self, handoff_id: str, author: str, text: str) -> HandoffMessage:
@@ -143,8 +178,11 @@ class HandoffStore:
 
     def messages(self, handoff_id: str) -> list[HandoffMessage]:
         with self.session() as session:
-            return list(session.scalars(select(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id)
-                                        .order_by(HandoffMessage.id)))
+            return list(
+                session.scalars(
+                    select(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id).order_by(HandoffMessage.id)
+                )
+            )
 
     def mark_urgent(self, handoff_id: str) -> None:
         with self.session() as session, session.begin():
@@ -153,33 +191,50 @@ class HandoffStore:
     def take(self, handoff_id: str, agent: Agent) -> bool:
         """The agent takes a waiting conversation; False when someone else was first."""
         with self.session() as session, session.begin():
-            taken = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.status == WAITING,
-                                                          Handoff.county == agent.county)
-                                    .values(status=ACTIVE, agent_id=agent.id, taken=utc_now()))
+            taken = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.status == WAITING, Handoff.county == agent.county)
+                .values(status=ACTIVE, agent_id=agent.id, taken=utc_now())
+            )
             return taken.rowcount == 1
 
     def end(self, handoff_id: str, agent: Agent, *, back_to_bot: bool) -> bool:
         """Hands the conversation back to the bot or closes it; its texts are erased either way."""
         with self.session() as session, session.begin():
-            ended = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.agent_id == agent.id,
-                                                          Handoff.status == ACTIVE)
-                                    .values(status=RETURNED if back_to_bot else CLOSED, ended=utc_now(), transcript=None))
+            ended = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.agent_id == agent.id, Handoff.status == ACTIVE)
+                .values(status=RETURNED if back_to_bot else CLOSED, ended=utc_now(), transcript=None)
+            )
             session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id))
             return ended.rowcount == 1
 
     def rate_preparation(self, handoff_id: str, agent: Agent, rating: int) -> bool:
         with self.session() as session, session.begin():
-            rated = session.execute(update(Handoff).where(Handoff.id == handoff_id, Handoff.agent_id == agent.id)
-                                    .values(preparation_rating=rating))
+            rated = session.execute(
+                update(Handoff)
+                .where(Handoff.id == handoff_id, Handoff.agent_id == agent.id)
+                .values(preparation_rating=rating)
+            )
             return rated.rowcount == 1
 
     # ------------------------------------------------------------------ callbacks
 
-    def add_callback(self, *, sender: Optional[str], county: str, phone: str, window: str, topic: str,
-                     language: str) -> str:
+    def add_callback(
+        self, *, sender: str | None, county: str, phone: str, window: str, topic: str, language: str
+    ) -> str:
         with self.session() as session, session.begin():
-            callback = Callback(id=uuid.uuid4().hex, sender=sender, county=county, phone=phone, window=window,
-                                topic=topic, language=language, status="waiting", created=utc_now())
+            callback = Callback(
+                id=uuid.uuid4().hex,
+                sender=sender,
+                county=county,
+                phone=phone,
+                window=window,
+                topic=topic,
+                language=language,
+                status="waiting",
+                created=utc_now(),
+            )
             session.add(callback)
             return callback.id
 
@@ -188,16 +243,31 @@ class HandoffStore:
         return self._finish_callback(Callback.id == callback_id, Callback.sender == sender, status="cancelled")
 
     def callback_done(self, callback_id: str, agent: Agent) -> bool:
-        return self._finish_callback(Callback.id == callback_id, Callback.county == agent.county, status="done",
-                                     agent_id=agent.id)
+        return self._finish_callback(
+            Callback.id == callback_id, Callback.county == agent.county, status="done", agent_id=agent.id
+        )
 
-    def _finish_callback(self, *conditions: Any, status: str, agent_id: Optional[int] = None) -> bool:
+    def _finish_callback(self, *conditions: Any, status: str, agent_id: int | None = None) -> bool:
         with self.session() as session, session.begin():
-            done = session.execute(update(Callback).where(*conditions, Callback.status == "waiting").values(
-                status=status, ended=utc_now(), phone=None, topic=None, agent_id=agent_id))
+            done = session.execute(
+                update(Callback)
+                .where(*conditions, Callback.status == "waiting")
+                .values(status=status, ended=utc_now(), phone=None, topic=None, agent_id=agent_id)
+            )
             return done.rowcount == 1
 
     def callbacks(self, county: str) -> list[Callback]:
         with self.session() as session:
-            return list(session.scalars(select(Callback).where(Callback.county == county, Callback.status == "waiting")
-                                        .order_by(Callback.created)))
+            return list(
+                session.scalars(
+                    select(Callback)
+                    .where(Callback.county == county, Callback.status == "waiting")
+                    .order_by(Callback.created)
+                )
+            )
+
+
+@cache
+def shared_store(url: str | None = None) -> HandoffStore:
+    """The process's one store for the URL (HANDOFF_URL by default): one engine, one expiry clock."""
+    return HandoffStore(url)

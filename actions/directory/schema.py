@@ -4,6 +4,7 @@ Names follow PTV (service, service channel, service hours, …) so that a PTV im
 JSON onto these tables one to one. Texts are rows per language, as in PTV, because many exist
 only in Finnish and the assistant must know when it falls back.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint

@@ -1,29 +1,22 @@
 """Reading what a callback request needs: a Finnish phone number and a time window, in fi, sv or en."""
+
 from __future__ import annotations
 
 import re
-from typing import Optional
 
+from opastin import catalogue
 from opastin.text import fold
 
 _CANDIDATE = re.compile(r"(?:\+|00)?\d[\d\s().-]{4,}\d")
 _IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
 
 WINDOWS = ("morning", "afternoon", "any")
-_WINDOW_WORDS = {
-    "any": ("mihin aikaan tahansa", "milloin tahansa", "milloin vain", "ei valia", "kumpi vain", "koska vaan",
-            "nar som helst", "spelar ingen roll", "vilken tid som helst", "any time", "anytime", "whenever",
-            "does not matter", "doesnt matter", "either"),
-    "morning": ("aamupaiva", "aamulla", "aamu", "ennen puoltapaivaa", "8-12", "8–12", "formiddag", "morgon",
-                "pa morgonen", "morning", "before noon"),
-    "afternoon": ("iltapaiva", "iltapaivalla", "puolenpaivan jalkeen", "12-16", "12–16", "eftermiddag",
-                  "afternoon", "after noon"),
-}
-_CANCEL_WORDS = ("peru", "peruuta", "peruutan", "lopeta", "en halua", "avbryt", "annullera", "inte langre",
-                 "cancel", "stop", "never mind", "nevermind")
+_WORDS = catalogue.words("callback")
+_WINDOW_WORDS: dict[str, tuple[str, ...]] = {window: tuple(_WORDS["windows"][window]) for window in WINDOWS}
+_CANCEL_WORDS: tuple[str, ...] = tuple(_WORDS["cancel"])
 
 
-def phone_number(text: str) -> Optional[str]:
+def phone_number(text: str) -> str | None:
     """The Finnish phone number in the text as +358…, or None (a personal identity code is never one)."""
     if _IDENTITY_CODE.search(text):
         return None
@@ -52,7 +45,7 @@ def display_phone(e164: str) -> str:
     return f"{national[:2]} {national[2:]}"  # landline: area code, then the number
 
 
-def time_window(text: str) -> Optional[str]:
+def time_window(text: str) -> str | None:
     folded = f" {fold(text)} "
     for window in ("any", "afternoon", "morning"):  # "iltapäivä" contains no "aamu"; "any" phrases first
         if any(word in folded for word in _WINDOW_WORDS[window]):

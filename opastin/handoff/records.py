@@ -4,6 +4,7 @@ A conversation's texts (the bot's transcript and the messages with the agent) ar
 it is open: closing it erases them and leaves the figures (waiting time, who handled it, the rating).
 A callback's phone number and topic are erased when it is done or cancelled.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text

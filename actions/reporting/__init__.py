@@ -1,1 +1,0 @@
-"""Anonymous figures the county follows; nothing here can be traced back to a person."""
