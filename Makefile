@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser directory train actions run agent shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
+.PHONY: help setup setup-browser databases lint train actions run agent shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,17 +42,18 @@ $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 
 setup-browser: $(BROWSER_STAMP) ## Debian's Chromium and axe-core (npm) for the browser tests
 
-directory: setup ## create and seed the service directory (SQLite, or DIRECTORY_URL)
+databases: setup ## create the tables and seed the service directory (SQLite in var/, or the *_URL settings)
+	$(PY) -m opastin.setup_databases
 	$(PY) -m actions.directory.seed
 
 train: setup ## train the model (Rasa reuses cached parts, so an unchanged project takes seconds)
 	$(RASA) train --domain domain --quiet
 	@ls -t models/*.tar.gz | tail -n +2 | xargs -r rm -f --  # keep only the newest model
 
-actions: setup directory ## run the action server in the foreground
+actions: setup databases ## run the action server in the foreground
 	$(RASA) run actions --port $(ACTION_PORT) --actions actions
 
-run: setup directory train ## set up, start the servers and print the web chat's address (Ctrl+C stops)
+run: setup databases train ## set up, start the servers and print the web chat's address (Ctrl+C stops)
 	@mkdir -p var/log
 	@$(RASA) run actions --port $(ACTION_PORT) --actions actions > var/log/actions.log 2>&1 & apid=$$!; \
 	  $(RASA) run --endpoints endpoints.yml --credentials credentials.yml --port $(RASA_PORT) > var/log/rasa.log 2>&1 & rpid=$$!; \
@@ -67,18 +68,23 @@ run: setup directory train ## set up, start the servers and print the web chat's
 	  echo "Staff console: http://localhost:$(RASA_PORT)/webhooks/console/  (add an agent: make agent AGENT=anna COUNTY=paijat-hame NAME=Anna)" && \
 	  echo "Logs are in var/log/. Stop with Ctrl+C." && wait $$rpid
 
-agent: setup ## add a staff console account: make agent AGENT=anna COUNTY=paijat-hame NAME="Anna A." (asks the password)
+agent: setup databases ## add a staff console account: make agent AGENT=anna COUNTY=paijat-hame NAME="Anna A." (asks the password)
 	@test -n "$(AGENT)" -a -n "$(COUNTY)" -a -n "$(NAME)" || { echo "usage: make agent AGENT=… COUNTY=paijat-hame|vantaa-kerava|satakunta NAME=…" >&2; exit 2; }
 	$(PY) -m opastin.handoff.agents add "$(AGENT)" --county "$(COUNTY)" --name "$(NAME)"
 
-shell: setup directory train ## chat in the terminal instead of the browser
+shell: setup databases train ## chat in the terminal instead of the browser
 	@mkdir -p var/log
 	@$(RASA) run actions --port $(ACTION_PORT) --actions actions > var/log/actions.log 2>&1 & \
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT HUP INT TERM; \
 	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
 	  $(RASA) shell --endpoints endpoints.yml --port $(RASA_PORT)
 
-test: setup test-validate test-unit train test-dialogue test-nlu test-e2e ## everything CI runs
+test: setup lint test-validate test-unit train test-dialogue test-nlu test-e2e ## everything CI runs
+
+lint: setup ## ruff (lint and format) and mypy over the Python code
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test-validate: setup ## domain and training data consistency
 	$(RASA) data validate --domain domain --fail-on-warnings --max-history 4
@@ -95,7 +101,7 @@ test-dialogue: setup ## test stories in fi, sv and en against the trained model
 test-nlu: setup ## held-out NLU accuracy per language, with a floor
 	$(PY) -m bench.nlu_accuracy --floor-file tests/nlu_heldout/floor.yml
 
-bench: setup directory train ## accuracy, training time, REST latency and throughput
+bench: setup databases train ## accuracy, training time, REST latency and throughput
 	$(PY) -m bench.run
 
 constraints: ## re-pin constraints.txt from the current .venv

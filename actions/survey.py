@@ -18,15 +18,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import cards
-from actions.directory.client import DirectoryClient, DirectoryUnavailable
-from actions.shared import SAFETY_INTENTS, entity_value, human_button, intent_name, town_buttons, utter_directory_down
-from actions.wellbeing import recommend, render
+from actions.shared import SAFETY_INTENTS, entity_value, intent_name, town_buttons
 from actions.wellbeing.answers import SCALE, Answer, parse_answer
-from actions.wellbeing.themes import Theme, all_themes, by_key, mentioned
+from actions.wellbeing.progress import RUNNING, STOPPED, answers_of, language_of, next_theme, themes_to_recommend
+from actions.wellbeing.themes import all_themes
 from opastin import catalogue, places
-from opastin.figures import record_wellbeing_answers
-from opastin.opening_hours import now_in_finland
 
 log = logging.getLogger(__name__)
 
@@ -35,45 +31,9 @@ ANSWER_SLOT = "survey_answer"
 PLACE_SLOT = "survey_place"
 ONLINE, UNKNOWN_PLACE = "online", "unknown"
 UNCLEAR = "unclear"
-RUNNING, COMPLETED, STOPPED = "running", "completed", "stopped"
 # Messages the form must not swallow as answers: the rules answer them first.
 STEP_ASIDE_INTENTS = SAFETY_INTENTS | {"human_handoff", "request_callback"}
-# Not-now themes first, then sometimes; the first answer shows this many, the rest are buttons.
-RECOMMEND_ORDER = (Answer.NOT_NOW.value, Answer.SOMETIMES.value)
-THEMES_AT_ONCE = 4
 MAX_PLACE_TEXT = 60
-
-
-def language_of(tracker: Tracker) -> str:
-    return tracker.get_slot("language") or "fi"
-
-
-def answers_of(tracker: Tracker) -> dict[str, str]:
-    value = tracker.get_slot("survey_answers")
-    return dict(value) if isinstance(value, dict) else {}
-
-
-def next_theme(answers: dict[str, str]) -> Theme | None:
-    return next((theme for theme in all_themes() if theme.key not in answers), None)
-
-
-def themes_to_recommend(answers: dict[str, str]) -> list[Theme]:
-    """Themes answered "not now", then "sometimes", each group in the card's order."""
-    return [t for wanted in RECOMMEND_ORDER for t in all_themes() if answers.get(t.key) == wanted]
-
-
-def survey_button(language: str) -> dict[str, str]:
-    return {"title": catalogue.text("button_start_survey", language), "payload": "/start_wellbeing_survey"}
-
-
-def more_buttons(themes: list[Theme], language: str) -> list[dict[str, str]]:
-    return [
-        {
-            "title": catalogue.text("button_more_theme", language, theme=t.name(language)),
-            "payload": f'/more_recommendations{{"survey_theme": "{t.key}"}}',
-        }
-        for t in themes
-    ]
 
 
 def button_value(tracker: Tracker) -> str | None:
@@ -257,159 +217,3 @@ class ActionAskSurveyPlace(Action):
         }
         dispatcher.utter_message(text=text, buttons=[*town_buttons(language), online])
         return [SlotSet("municipality_unknown", None)]
-
-
-class ActionRecommendWellbeingServices(Action):
-    """Closes the questionnaire: suggestions for the themes not practised now, and a summary."""
-
-    def __init__(self, client: DirectoryClient | None = None, reporting_url: str | None = None) -> None:
-        self._client = client or DirectoryClient()
-        self._reporting_url = reporting_url
-
-    def name(self) -> str:
-        return "action_recommend_wellbeing_services"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        language = language_of(tracker)
-        answers = answers_of(tracker)
-        if tracker.get_slot("survey_status") != RUNNING or next_theme(answers) is not None:
-            dispatcher.utter_message(
-                text=catalogue.text("survey_stopped", language),
-                buttons=[
-                    {"title": catalogue.text("button_restart_survey", language), "payload": "/start_wellbeing_survey"}
-                ],
-            )
-            return [SlotSet("survey_status", STOPPED), SlotSet("survey_answers", None)]
-        municipality = places.resolve(tracker.get_slot("municipality") or "")
-        self._record(answers, municipality)
-        chosen = themes_to_recommend(answers)
-        if not chosen:
-            dispatcher.utter_message(
-                text=catalogue.text("survey_all_good", language),
-                buttons=[{"title": catalogue.text("button_activities", language), "payload": "/wellbeing_activities"}],
-            )
-            return [SlotSet("survey_status", COMPLETED)]
-        try:
-            shown = self._show(dispatcher, language, answers, chosen, municipality)
-        except DirectoryUnavailable:
-            utter_directory_down(dispatcher, language)
-            return [SlotSet("survey_status", COMPLETED)]
-        return [SlotSet("survey_status", COMPLETED), SlotSet("survey_shown", shown)]
-
-    def _record(self, answers: dict[str, str], municipality: places.Municipality | None) -> None:
-        """The anonymous count; a failure there must not cost the person the answer."""
-        try:
-            record_wellbeing_answers(
-                answers, municipality.code if municipality else None, now_in_finland().date(), url=self._reporting_url
-            )
-        except Exception:  # noqa: BLE001 - reporting is secondary to answering
-            log.exception("could not record the anonymous wellbeing figures")
-
-    def _show(
-        self,
-        dispatcher: CollectingDispatcher,
-        language: str,
-        answers: dict[str, str],
-        chosen: list[Theme],
-        municipality: places.Municipality | None,
-    ) -> dict[str, int]:
-        place = municipality.name(language) if municipality else catalogue.text("survey_results_online", language)
-        dispatcher.utter_message(text=catalogue.text("survey_results_intro", language, place=place))
-        shown: dict[str, int] = {}
-        all_cards = []
-        for theme in chosen[:THEMES_AT_ONCE]:
-            page = recommend.suggestions_for(self._client, theme, municipality, language)[: recommend.PAGE]
-            shown[theme.key] = len(page)
-            all_cards += [s.card for s in page]
-            dispatcher.utter_message(text=theme_text(theme, answers[theme.key], page, language, bool(municipality)))
-        for note in cards.notes(all_cards, language):
-            dispatcher.utter_message(text=note)
-        names = ", ".join(t.name(language) for t in chosen)
-        summary = catalogue.text("survey_summary", language, themes=names)
-        later = chosen[THEMES_AT_ONCE:]
-        if later:
-            summary += " " + catalogue.text(
-                "survey_more_themes_left", language, themes=", ".join(t.name(language) for t in later)
-            )
-        dispatcher.utter_message(text=summary, buttons=more_buttons(chosen, language))
-        if any(t.offer_person and answers.get(t.key) == Answer.NOT_NOW.value for t in chosen):
-            dispatcher.utter_message(
-                text=catalogue.text("survey_offer_person", language), buttons=[human_button(language)]
-            )
-        return shown
-
-
-def theme_text(theme: Theme, answer: str, page: list[recommend.Suggestion], language: str, place_known: bool) -> str:
-    said = (
-        catalogue.text("answer_skipped", language)
-        if answer == Answer.SKIP.value
-        else theme.label(Answer(answer), language).lower()
-    )
-    header = catalogue.text("survey_theme_header", language, theme=theme.name(language), answer=said)
-    if not page:
-        return f"{header}\n{catalogue.text('survey_theme_nothing', language)}"
-    intro = (
-        catalogue.text("survey_nothing_nearby", language) if place_known and recommend.nothing_nearby(page) else None
-    )
-    return render.theme_message(header, page, language, intro)
-
-
-class ActionShowMoreRecommendations(Action):
-    """The next three suggestions for a theme ("lisää liikunnasta", or a "More: …" button)."""
-
-    def __init__(self, client: DirectoryClient | None = None) -> None:
-        self._client = client or DirectoryClient()
-
-    def name(self) -> str:
-        return "action_show_more_recommendations"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        language = language_of(tracker)
-        answers = answers_of(tracker)
-        chosen = themes_to_recommend(answers)
-        if tracker.get_slot("survey_status") != COMPLETED or not chosen:
-            dispatcher.utter_message(
-                text=catalogue.text("survey_more_needs_survey", language, count=len(all_themes())),
-                buttons=[survey_button(language)],
-            )
-            return []
-        theme = self._theme_asked(tracker, chosen)
-        if theme is None:
-            dispatcher.utter_message(
-                text=catalogue.text("survey_more_which", language), buttons=more_buttons(chosen, language)
-            )
-            return []
-        shown = dict(tracker.get_slot("survey_shown") or {})
-        municipality = places.resolve(tracker.get_slot("municipality") or "")
-        try:
-            found = recommend.suggestions_for(self._client, theme, municipality, language)
-        except DirectoryUnavailable:
-            utter_directory_down(dispatcher, language)
-            return []
-        start = shown.get(theme.key, 0)
-        page = found[start : start + recommend.PAGE]
-        if not page:
-            dispatcher.utter_message(
-                text=catalogue.text("survey_more_none", language, theme=theme.name(language)),
-                buttons=[human_button(language)],
-            )
-            return []
-        answer = answers.get(theme.key, Answer.SKIP.value)
-        dispatcher.utter_message(text=theme_text(theme, answer, page, language, bool(municipality)))
-        for note in cards.notes([s.card for s in page], language):
-            dispatcher.utter_message(text=note)
-        others = [t for t in chosen if t.key != theme.key]
-        rest = found[start + len(page) :]
-        buttons = more_buttons(([theme] if rest else []) + others, language)
-        if buttons:
-            dispatcher.utter_message(text=catalogue.text("survey_more_which", language), buttons=buttons)
-        shown[theme.key] = start + len(page)
-        return [SlotSet("survey_shown", shown)]
-
-    @staticmethod
-    def _theme_asked(tracker: Tracker, chosen: list[Theme]) -> Theme | None:
-        key = entity_value(tracker, "survey_theme")
-        theme = by_key(key) if key else mentioned(tracker.latest_message.get("text") or "")
-        if theme is None and len(chosen) == 1:
-            return chosen[0]
-        return theme

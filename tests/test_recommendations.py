@@ -10,7 +10,7 @@ from actions.directory.client import DirectoryClient, utc_now
 from actions.directory.schema import Event, EventText, EventTheme
 from opastin import figures
 from opastin.figures import wellbeing_counts
-from actions.survey import ActionRecommendWellbeingServices, ActionShowMoreRecommendations
+from actions.survey_results import ActionRecommendWellbeingServices, ActionShowMoreRecommendations
 from actions.wellbeing import recommend
 from actions.wellbeing.themes import all_themes, by_key
 from opastin import places
