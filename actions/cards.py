@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import time
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.directory.results import ChannelCard, ServiceCard
+from actions.directory.results import ChannelCard, EventCard, ServiceCard
 from opastin import catalogue
 from opastin.opening_hours import TodayHours
 
@@ -56,7 +57,7 @@ def service_text(card: ServiceCard, language: str) -> str:
     return "\n".join(lines)
 
 
-def notes(cards: list[ServiceCard], language: str) -> list[str]:
+def notes(cards: Sequence[ServiceCard | EventCard], language: str) -> list[str]:
     """What the person must know about the answer itself: language fallback and unverified data."""
     found = []
     if any(card.fell_back(language) for card in cards):

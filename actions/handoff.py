@@ -115,7 +115,9 @@ class ActionOfferHumanContact(Action):
         hours = office_hours.for_county(county)
         now = self._clock()
         if tracker.get_latest_input_channel() not in LIVE_CHAT_CHANNELS:
-            return self._phone_and_callback(dispatcher, language, municipality, "handoff_other_channel")
+            return self._phone_and_callback(
+                dispatcher, language, municipality, catalogue.text("handoff_other_channel", language)
+            )
         if not hours.is_open(now):
             intro = catalogue.text(
                 "handoff_closed",
@@ -123,7 +125,7 @@ class ActionOfferHumanContact(Action):
                 hours=opening_text(hours, language),
                 next=next_opening_text(hours, now, language),
             )
-            return self._phone_and_callback(dispatcher, language, municipality, text=intro)
+            return self._phone_and_callback(dispatcher, language, municipality, intro)
         try:
             queued = self.store().enqueue(
                 sender=tracker.sender_id,
@@ -136,7 +138,9 @@ class ActionOfferHumanContact(Action):
                 topic=topic(tracker),
             )
         except QueueFull:
-            return self._phone_and_callback(dispatcher, language, municipality, "handoff_queue_full")
+            return self._phone_and_callback(
+                dispatcher, language, municipality, catalogue.text("handoff_queue_full", language)
+            )
         position = catalogue.text("handoff_position", language, number=queued.position)
         dispatcher.utter_message(text=catalogue.text("handoff_queued", language, position=position))
         return []
@@ -146,11 +150,10 @@ class ActionOfferHumanContact(Action):
         dispatcher: CollectingDispatcher,
         language: str,
         municipality: places.Municipality,
-        key: str | None = None,
-        text: str | None = None,
+        text: str,
     ) -> list[EventType]:
         found = self._guidance_line(municipality, language)
-        dispatcher.utter_message(text=text or catalogue.text(key, language), buttons=[callback_button(language)])
+        dispatcher.utter_message(text=text, buttons=[callback_button(language)])
         for card in found:
             dispatcher.utter_message(text=cards.service_text(card, language))
         for note in cards.notes(found, language):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Column, Date, Integer, String, Text, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,7 +18,8 @@ from sqlalchemy.orm import declarative_base
 
 from opastin.db import default_sqlite_url, engine_for
 
-ReportBase = declarative_base()
+# Any: SQLAlchemy 1.4's declarative base is not typed without its mypy plugin.
+ReportBase: Any = declarative_base()
 UNKNOWN_MUNICIPALITY = "000"  # not a municipality code; the person did not say
 
 

@@ -101,6 +101,14 @@ def by_code(code: str) -> Municipality | None:
     return _gazetteer()[0].get(code)
 
 
+def known(code: str) -> Municipality:
+    """The municipality of a code that data files name: an unknown code there is an error in the file."""
+    found = by_code(code)
+    if found is None:
+        raise ValueError(f"municipality code {code!r} is not in opastin/data/municipalities.yml")
+    return found
+
+
 def find_mentions(text: str) -> Iterator[PlaceMention]:
     """Municipalities named in the text, with character offsets into the original text.
 

@@ -222,12 +222,3 @@ class DirectoryClient:
                 return list(session.scalars(select(column).order_by(County.name_fi)))
         except SQLAlchemyError as error:
             raise DirectoryUnavailable(str(error)) from error
-
-    def ping(self) -> bool:
-        """True when the database answers: used by the readiness check."""
-        try:
-            with self._session() as session:
-                session.execute(select(literal(1)))
-            return True
-        except SQLAlchemyError:
-            return False

@@ -114,7 +114,7 @@ def event_card(event: Event, language: str) -> EventCard:
         name=localize(event.texts, "Name", language) or Localized(event.id, "fi"),
         summary=localize(event.texts, "ShortDescription", language),
         provider=localize(event.texts, "Provider", language),
-        start=_local(event.start_time),
+        start=event.start_time.replace(tzinfo=timezone.utc).astimezone(FINLAND),
         end=_local(event.end_time),
         every_weeks=event.every_weeks,
         place=_event_place(event, language),

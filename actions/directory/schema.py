@@ -7,10 +7,13 @@ only in Finnish and the assistant must know when it falls back.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+# Any: SQLAlchemy 1.4's declarative base is not typed without its mypy plugin.
+Base: Any = declarative_base()
 
 service_channels = Table(
     "service_service_channels",

@@ -46,7 +46,6 @@ from opastin import places
 from opastin.opening_hours import parse_weekly
 
 SEED_DIR = Path(__file__).parent / "seed"
-LANGS = ("fi", "sv", "en")
 SAMPLE_STREET = {"fi": "Esimerkkikatu", "sv": "Exempelgatan"}
 
 log = logging.getLogger(__name__)
@@ -215,7 +214,7 @@ def build_county_services(session: Session) -> int:
     templates = _load("services.yml")["services"]
     count = 0
     for county in _load("counties.yml")["counties"]:
-        towns = [_Town(code, postal, places.by_code(code)) for code, postal in county["towns"].items()]
+        towns = [_Town(code, postal, places.known(code)) for code, postal in county["towns"].items()]
         for index, template in enumerate(templates):
             ordered = {**template, "priority": 100 + index}  # the templates' order is the answers' order
             service = _service(

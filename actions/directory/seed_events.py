@@ -60,6 +60,8 @@ def _place(
     place = template["place"]
     if place.get("online"):
         return {"is_online": True, "municipality_code": None, "location_id": None}
+    if town is None:
+        raise ValueError(f"event {template['key']}: a place that is not online needs a town")
     if "service" in place:
         channel_id = f"{county['code']}:{place['service']}:location:{town.code}"
         if session.get(ServiceChannel, channel_id) is None:
@@ -140,7 +142,7 @@ def build_events(
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     rows = _Rows()
     for county in counties:
-        towns = [places.by_code(code) for code in county["towns"]]
+        towns = [places.known(code) for code in county["towns"]]
         for template in templates:
             spots = [None] if template["place"].get("online") else _towns(template.get("where", "main_towns"), towns)
             for town in spots:

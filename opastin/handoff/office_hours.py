@@ -61,7 +61,7 @@ class ServiceHours:
 @lru_cache(maxsize=8)
 def finnish_holidays(year: int) -> frozenset[date]:
     """Finland's public holidays, with Christmas Eve and Midsummer Eve, which offices also keep."""
-    return frozenset(holidays.Finland(years=year))
+    return frozenset(holidays.country_holidays("FI", years=year))
 
 
 def hours_file() -> Path:

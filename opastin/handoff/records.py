@@ -7,10 +7,13 @@ A callback's phone number and topic are erased when it is done or cancelled.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
-HandoffBase = declarative_base()
+# Any: SQLAlchemy 1.4's declarative base is not typed without its mypy plugin.
+HandoffBase: Any = declarative_base()
 
 WAITING, ACTIVE, RETURNED, CLOSED = "waiting", "active", "returned", "closed"
 OPEN_STATES = (WAITING, ACTIVE)
