@@ -1,5 +1,6 @@
 """Every user-facing text exists in Finnish, Swedish and English."""
 import glob
+import re
 
 import pytest
 import yaml
@@ -45,6 +46,26 @@ def test_national_numbers_in_responses_are_the_verified_ones() -> None:
     for number in ("09 2525 0111", "09 2525 0112", "09 2525 0113"):
         assert number in text
     # No other crisis-line-like number may slip in.
-    import re
-
     assert set(re.findall(r"09 2525 01\d\d", text)) == {"09 2525 0111", "09 2525 0112", "09 2525 0113"}
+
+
+def _code() -> str:
+    paths = sorted(glob.glob("actions/**/*.py", recursive=True) + glob.glob("opastin/**/*.py", recursive=True))
+    return "\n".join(open(path, encoding="utf-8").read() for path in paths)
+
+
+def test_every_key_the_code_asks_for_is_in_the_catalogue() -> None:
+    asked = set(re.findall(r"catalogue\.text\(\s*[\"']([a-z0-9_]+)[\"']", _code()))
+    assert len(asked) > 50  # the pattern still finds the calls
+    assert asked - set(catalogue.entries()) == set()
+
+
+def test_no_text_in_the_catalogue_is_dead() -> None:
+    code = _code()
+    prefixes = re.findall(r"catalogue\.text\(\s*f\"([a-z0-9_]+)\{", code)
+    dead = {
+        key
+        for key in catalogue.entries()
+        if f'"{key}"' not in code and f"'{key}'" not in code and not any(key.startswith(prefix) for prefix in prefixes)
+    }
+    assert dead == set(), "texts no code uses: remove them from texts/messages.yml"
