@@ -1,11 +1,11 @@
 """Directory queries on real SQLite and PostgreSQL databases seeded from the shipped seed data."""
-from datetime import date, time
+from datetime import date, datetime, time
 from types import SimpleNamespace
 
 import pytest
 
 from actions.directory.client import DirectoryClient, DirectoryUnavailable
-from opastin.opening_hours import hours_on
+from opastin.opening_hours import FINLAND, hours_on
 from opastin import places
 
 SERVICE_TOPICS = [
@@ -147,3 +147,19 @@ def test_a_town_without_its_own_location_is_shown_the_main_towns(client: Directo
 def test_a_town_with_its_own_location_is_shown_only_that_one(client: DirectoryClient) -> None:
     [card, *_] = client.services_for_topic("dental_care", "398", "fi")
     assert [ch.municipality_code for ch in card.channels if ch.kind == "ServiceLocation"] == ["398"]
+
+
+@pytest.mark.parametrize(
+    "moment, opens, closes, closed",
+    [
+        (datetime(2026, 12, 7, 10, 0, tzinfo=FINLAND), time(8), time(16), False),  # a Monday
+        (datetime(2026, 12, 12, 10, 0, tzinfo=FINLAND), None, None, True),  # a Saturday
+    ],
+)
+def test_todays_hours_follow_the_clients_clock(
+    sqlite_url: str, moment: datetime, opens: time | None, closes: time | None, closed: bool
+) -> None:
+    client = DirectoryClient(sqlite_url, clock=lambda: moment)
+    [card] = client.services_for_topic("book_appointment", "398", "fi", limit=1)
+    station = next(channel for channel in card.channels if channel.kind == "ServiceLocation")
+    assert (station.today.opens, station.today.closes, station.today.closed) == (opens, closes, closed)
