@@ -3,7 +3,8 @@
 Served by the Rasa server (credentials.yml: opastin.channels.console.ConsoleInput) because the
 agent's replies go out through the same push streams as the bot's answers.
 
-  GET  /webhooks/console/                    the console page (index.html, console.js, console.css)
+  GET  /webhooks/console/                    the console page (index.html, console.css, and console.js
+                                             assembled from console/src/console.js and texts/ui.yml)
   POST /api/login {"username", "password"}   sets an HttpOnly, SameSite=Strict session cookie
   POST /api/logout
   GET  /api/queue                            waiting and handled conversations, and callbacks, of the agent's county
@@ -28,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from opastin.channels.assets import CONSOLE
 from opastin.channels.handover import console_stream, tell_console, tell_person
 from opastin.channels.hub import HUB, Hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
@@ -84,7 +86,7 @@ class ConsoleInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         console = Blueprint("console", __name__)
 
-        add_static_routes(console, STATIC_DIR, PAGE_SECURITY)
+        add_static_routes(console, STATIC_DIR, PAGE_SECURITY, [CONSOLE])
 
         @console.route("/api/login", methods=["POST"])
         async def login(request: Request) -> HTTPResponse:

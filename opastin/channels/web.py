@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -12,6 +13,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from opastin.channels.assets import Bundle, assemble
 from opastin.channels.hub import Hub
 
 STATIC_FILE = re.compile(r"^[a-z0-9-]+\.(html|js|css)$")
@@ -25,28 +27,38 @@ async def blocking(function: Callable, *args: Any, **kwargs: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args, **kwargs))
 
 
-def static_file(directory: Path, name: str, page_headers: dict[str, str]) -> HTTPResponse:
-    """One of the folder's own .html/.js/.css files (nothing else, no subfolders); pages get page_headers."""
+def static_file(directory: Path, name: str, page_headers: dict[str, str],
+                bundles: Mapping[str, Bundle] | None = None) -> HTTPResponse:
+    """A folder's own .html/.js/.css file (no subfolders), or one of `bundles` by name; pages get page_headers."""
     name = name or "index.html"
+    bundle = (bundles or {}).get(name)
     path = directory / name
-    if not STATIC_FILE.match(name) or not path.is_file():
+    if not STATIC_FILE.match(name) or (bundle is None and not path.is_file()):
         return response.json({"ok": False, "error": "not found"}, status=404)
     kind = name.rsplit(".", 1)[1]
     headers = dict(page_headers) if kind == "html" else {"X-Content-Type-Options": "nosniff"}
     headers.setdefault("Cache-Control", "no-cache")
-    return response.raw(path.read_bytes(), content_type=CONTENT_TYPES[kind], headers=headers)
+    body = assemble(bundle) if bundle is not None else path.read_bytes()
+    return response.raw(body, content_type=CONTENT_TYPES[kind], headers=headers)
 
 
-def add_static_routes(blueprint: Blueprint, directory: Path, page_headers: dict[str, str]) -> None:
-    """GET / (index.html) and GET /<file> from the folder, for a channel's own pages."""
+def add_static_routes(blueprint: Blueprint, directory: Path, page_headers: dict[str, str],
+                      bundles: Sequence[Bundle] = ()) -> None:
+    """GET / (index.html) and GET /<file> from the folder, for a channel's own pages, and its assembled scripts.
+
+    The scripts are built here, so that a broken texts/ui.yml stops the server at start, not a chat later.
+    """
+    by_name = {bundle.name: bundle for bundle in bundles}
+    for bundle in bundles:
+        assemble(bundle)
 
     @blueprint.route("/", methods=["GET"])
     async def page(request: Request) -> HTTPResponse:
-        return static_file(directory, "index.html", page_headers)
+        return static_file(directory, "index.html", page_headers, by_name)
 
     @blueprint.route("/<name>", methods=["GET"])
     async def static(request: Request, name: str) -> HTTPResponse:
-        return static_file(directory, name, page_headers)
+        return static_file(directory, name, page_headers, by_name)
 
 
 async def event_stream(request: Request, hub: Hub, key: str, *, event: str, since: Optional[int] = None,

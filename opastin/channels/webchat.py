@@ -2,7 +2,8 @@
 
 Routes under /webhooks/webchat/:
   GET  /                  the standalone chat page (index.html; sv.html and en.html for the other languages)
-  GET  /opastin.js, .css  the widget a county embeds with one script tag
+  GET  /opastin.js, .css  the widget a county embeds with one script tag (opastin.js is assembled from
+                          webchat/src/*.js and texts/ui.yml: opastin/channels/assets.py)
   POST /message           {"sender", "message", "metadata": {"language"}} → {"ok": true, "last": N}
   GET  /stream?sender=…&since=N   text/event-stream of the conversation's messages after N
   POST /feedback          {"sender", "rating": 1|-1, "comment", "language"} → {"ok": true}
@@ -27,6 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.reporting.store import record_feedback
+from opastin.channels.assets import WEBCHAT
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import HUB, Hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
@@ -143,7 +145,7 @@ class WebchatInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webchat = Blueprint("webchat", __name__)
 
-        add_static_routes(webchat, STATIC_DIR, PAGE_SECURITY)
+        add_static_routes(webchat, STATIC_DIR, PAGE_SECURITY, [WEBCHAT])
 
         @webchat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
