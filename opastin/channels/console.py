@@ -3,7 +3,8 @@
 Served by the Rasa server (credentials.yml: opastin.channels.console.ConsoleInput) because the
 agent's replies go out through the same push streams as the bot's answers.
 
-  GET  /webhooks/console/                    the console page (index.html, console.js, console.css)
+  GET  /webhooks/console/                    the console page (index.html, console.css, and console.js
+                                             assembled from console/src/console.js and texts/ui.yml)
   POST /api/login {"username", "password"}   sets an HttpOnly, SameSite=Strict session cookie
   POST /api/logout
   GET  /api/queue                            waiting and handled conversations, and callbacks, of the agent's county
@@ -16,24 +17,27 @@ Nothing without a login: every /api route but login answers 401. An agent sees o
 county; another county's conversation answers 404, as if it did not exist. Every POST must carry
 the header X-Opastin-Console: 1, which a page of another site cannot send without CORS permission.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from opastin.channels.assets import CONSOLE
 from opastin.channels.handover import console_stream, tell_console, tell_person
 from opastin.channels.hub import HUB, Hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.handoff import agents
-from opastin.handoff.records import ACTIVE, Agent, Handoff
 from opastin.handoff.queue import HandoffStore, shared_store
+from opastin.handoff.records import ACTIVE, Agent, Handoff
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "console"
 COOKIE = "opastin_console"
@@ -41,29 +45,37 @@ CSRF_HEADER = "x-opastin-console"
 MAX_REPLY = 2000
 PAGE_SECURITY = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-                               "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
 
 
-def _iso(moment: Optional[datetime]) -> Optional[str]:
+def _iso(moment: datetime | None) -> str | None:
     return moment.replace(tzinfo=timezone.utc).isoformat() if moment else None
 
 
 def _handoff_json(handoff: Handoff, with_texts: bool = False) -> dict[str, Any]:
-    data = {"id": handoff.id, "status": handoff.status, "language": handoff.language,
-            "municipality": handoff.municipality, "role": handoff.role, "topic": handoff.topic,
-            "urgent": handoff.urgent, "created": _iso(handoff.created), "taken": _iso(handoff.taken),
-            "agent_id": handoff.agent_id}
+    data = {
+        "id": handoff.id,
+        "status": handoff.status,
+        "language": handoff.language,
+        "municipality": handoff.municipality,
+        "role": handoff.role,
+        "topic": handoff.topic,
+        "urgent": handoff.urgent,
+        "created": _iso(handoff.created),
+        "taken": _iso(handoff.taken),
+        "agent_id": handoff.agent_id,
+    }
     if with_texts:
         data["transcript"] = json.loads(handoff.transcript or "[]")
     return data
 
 
 class ConsoleInput(InputChannel):
-    def __init__(self, hub: Hub = HUB, store: Optional[HandoffStore] = None) -> None:
+    def __init__(self, hub: Hub = HUB, store: HandoffStore | None = None) -> None:
         self.hub = hub
         self._store = store
 
@@ -72,7 +84,7 @@ class ConsoleInput(InputChannel):
         return "console"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "ConsoleInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ConsoleInput:
         return cls()
 
     @property
@@ -84,15 +96,16 @@ class ConsoleInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         console = Blueprint("console", __name__)
 
-        add_static_routes(console, STATIC_DIR, PAGE_SECURITY)
+        add_static_routes(console, STATIC_DIR, PAGE_SECURITY, [CONSOLE])
 
         @console.route("/api/login", methods=["POST"])
         async def login(request: Request) -> HTTPResponse:
             body = self._body(request)
             if body is None:
                 return self._error(400, "the body must be a JSON object with a custom header")
-            token = await blocking(agents.log_in, self.store, str(body.get("username") or ""),
-                                    str(body.get("password") or ""))
+            token = await blocking(
+                agents.log_in, self.store, str(body.get("username") or ""), str(body.get("password") or "")
+            )
             if token is None:
                 return self._error(401, "wrong username or password")
             reply = response.json({"ok": True})
@@ -129,11 +142,22 @@ class ConsoleInput(InputChannel):
                 return self._error(401, "log in first")
             conversations = await blocking(self.store.queue, agent.county)
             callbacks = await blocking(self.store.callbacks, agent.county)
-            return response.json({
-                "conversations": [_handoff_json(h) for h in conversations],
-                "callbacks": [{"id": c.id, "phone": c.phone, "window": c.window, "topic": c.topic,
-                               "language": c.language, "created": _iso(c.created)} for c in callbacks],
-            })
+            return response.json(
+                {
+                    "conversations": [_handoff_json(h) for h in conversations],
+                    "callbacks": [
+                        {
+                            "id": c.id,
+                            "phone": c.phone,
+                            "window": c.window,
+                            "topic": c.topic,
+                            "language": c.language,
+                            "created": _iso(c.created),
+                        }
+                        for c in callbacks
+                    ],
+                }
+            )
 
         @console.route("/api/conversations/<handoff_id>", methods=["GET"])
         async def conversation(request: Request, handoff_id: str) -> HTTPResponse:
@@ -141,8 +165,10 @@ class ConsoleInput(InputChannel):
             if agent is None or handoff is None:
                 return self._error(401 if agent is None else 404, "log in first" if agent is None else "not found")
             data = _handoff_json(handoff, with_texts=True)
-            data["messages"] = [{"author": m.author, "text": m.text, "created": _iso(m.created)}
-                                for m in await blocking(self.store.messages, handoff.id)]
+            data["messages"] = [
+                {"author": m.author, "text": m.text, "created": _iso(m.created)}
+                for m in await blocking(self.store.messages, handoff.id)
+            ]
             return response.json(data)
 
         @console.route("/api/conversations/<handoff_id>/<verb>", methods=["POST"])
@@ -155,8 +181,13 @@ class ConsoleInput(InputChannel):
                 return self._error(401, "log in first")
             if handoff is None:
                 return self._error(404, "not found")
-            handler = {"take": self._take, "messages": self._reply, "return": self._return, "close": self._close,
-                       "rating": self._rate}.get(verb)
+            handler = {
+                "take": self._take,
+                "messages": self._reply,
+                "return": self._return,
+                "close": self._close,
+                "rating": self._rate,
+            }.get(verb)
             if handler is None:
                 return self._error(404, "not found")
             return await handler(agent, handoff, body)
@@ -174,7 +205,7 @@ class ConsoleInput(InputChannel):
             return response.json({"ok": True})
 
         @console.route("/api/stream", methods=["GET"])
-        async def stream(request: Request) -> Optional[HTTPResponse]:
+        async def stream(request: Request) -> HTTPResponse | None:
             agent = await self._agent(request)
             if agent is None:
                 return self._error(401, "log in first")
@@ -200,8 +231,9 @@ class ConsoleInput(InputChannel):
             return self._error(400, f"text must be 1–{MAX_REPLY} characters")
         await blocking(self.store.add_message, handoff.id, "agent", text.strip())
         self.hub.publish(handoff.sender, {"from": "agent", "text": text.strip()})
-        tell_console(self.hub, agent.county, {"type": "message", "handoff": handoff.id, "author": "agent",
-                                              "text": text.strip()})
+        tell_console(
+            self.hub, agent.county, {"type": "message", "handoff": handoff.id, "author": "agent", "text": text.strip()}
+        )
         return response.json({"ok": True})
 
     async def _return(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
@@ -228,10 +260,10 @@ class ConsoleInput(InputChannel):
 
     # ------------------------------------------------------------------ helpers
 
-    async def _agent(self, request: Request) -> Optional[Agent]:
+    async def _agent(self, request: Request) -> Agent | None:
         return await blocking(agents.agent_for, self.store, request.cookies.get(COOKIE))
 
-    async def _agent_and_handoff(self, request: Request, handoff_id: str) -> tuple[Optional[Agent], Optional[Handoff]]:
+    async def _agent_and_handoff(self, request: Request, handoff_id: str) -> tuple[Agent | None, Handoff | None]:
         agent = await self._agent(request)
         if agent is None:
             return None, None
@@ -241,7 +273,7 @@ class ConsoleInput(InputChannel):
         return agent, handoff
 
     @staticmethod
-    def _body(request: Request) -> Optional[dict]:
+    def _body(request: Request) -> dict | None:
         """The JSON body of a POST, only with the custom header that other sites' pages cannot add."""
         if request.headers.get(CSRF_HEADER) != "1":
             return None

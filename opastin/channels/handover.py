@@ -3,25 +3,26 @@
 The person's stream is their conversation id; the console's stream is "console:<county>", so an
 agent sees only their own county's queue.
 """
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
-from opastin import catalogue
-from opastin import safety
+from opastin import catalogue, safety
 from opastin.channels.hub import Hub
 from opastin.channels.web import blocking
 from opastin.handoff.callback_input import wants_to_cancel
-from opastin.handoff.records import WAITING, Handoff
 from opastin.handoff.queue import HandoffStore
+from opastin.handoff.records import WAITING, Handoff
 
 
 def console_stream(county: str) -> str:
     return f"console:{county}"
 
 
-def tell_person(hub: Hub, handoff: Handoff, key: str, *, values: Optional[dict[str, Any]] = None,
-                custom: Optional[dict[str, Any]] = None) -> None:
+def tell_person(
+    hub: Hub, handoff: Handoff, key: str, *, values: dict[str, Any] | None = None, custom: dict[str, Any] | None = None
+) -> None:
     """A system message to the person, in their language (agent joined, handed back, closed)."""
     message: dict[str, Any] = {"from": "bot", "text": catalogue.text(key, handoff.language, **(values or {}))}
     if custom:
@@ -35,7 +36,8 @@ def tell_console(hub: Hub, county: str, event: dict[str, Any]) -> None:
 
 async def relay_to_agent(store: HandoffStore, hub: Hub, handoff: Handoff, text: str) -> None:
     """The person's message goes to the console; an emergency or a crisis gets its number at once."""
-    # Only a short "peru" / "avbryt" / "cancel" leaves the queue: "en halua maksaa tätä laskua" is a matter for the agent.
+    # Only a short "peru" / "avbryt" / "cancel" leaves the queue:
+    # "en halua maksaa tätä laskua" is a matter for the agent.
     if handoff.status == WAITING and len(text.split()) <= 3 and wants_to_cancel(text) and safety.assess(text) is None:
         await blocking(store.leave_queue, handoff.id)
         tell_person(hub, handoff, "handoff_left_queue")
@@ -49,5 +51,8 @@ async def relay_to_agent(store: HandoffStore, hub: Hub, handoff: Handoff, text: 
         tell_person(hub, handoff, "handoff_emergency" if match.level == safety.EMERGENCY else "handoff_crisis")
     elif handoff.status == WAITING and not any(m.author == "person" for m in earlier):
         tell_person(hub, handoff, "handoff_waiting_note")
-    tell_console(hub, handoff.county, {"type": "message", "handoff": handoff.id, "author": "person", "text": text,
-                                       "urgent": match is not None})
+    tell_console(
+        hub,
+        handoff.county,
+        {"type": "message", "handoff": handoff.id, "author": "person", "text": text, "urgent": match is not None},
+    )

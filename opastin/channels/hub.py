@@ -5,13 +5,14 @@ stream (SSE) delivers them and, after a reload, what it missed (by sequence numb
 process's memory, bounded in conversations, messages and idle time: a scale-out with several Rasa
 processes puts a shared broker (Redis pub/sub) behind the same interface.
 """
+
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 Message = dict[str, Any]
 
@@ -75,7 +76,7 @@ class Hub:
         return queue
 
     def unsubscribe(self, sender: str, queue: asyncio.Queue) -> None:
-        stream: Optional[_Stream] = self._streams.get(sender)
+        stream: _Stream | None = self._streams.get(sender)
         if stream is not None:
             stream.listeners.discard(queue)
 

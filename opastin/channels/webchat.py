@@ -2,7 +2,8 @@
 
 Routes under /webhooks/webchat/:
   GET  /                  the standalone chat page (index.html; sv.html and en.html for the other languages)
-  GET  /opastin.js, .css  the widget a county embeds with one script tag
+  GET  /opastin.js, .css  the widget a county embeds with one script tag (opastin.js is assembled from
+                          webchat/src/*.js and texts/ui.yml: opastin/channels/assets.py)
   POST /message           {"sender", "message", "metadata": {"language"}} → {"ok": true, "last": N}
   GET  /stream?sender=…&since=N   text/event-stream of the conversation's messages after N
   POST /feedback          {"sender", "rating": 1|-1, "comment", "language"} → {"ok": true}
@@ -13,23 +14,26 @@ and never to the bot; the safety net still answers an emergency or a crisis at o
 The stream is what makes a later push possible (a live agent's reply, issue 5) and what lets a
 reloaded page pick up what it missed. Answers are never built from HTML: the browser renders text.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from opastin.figures import record_feedback
+from opastin.channels.assets import WEBCHAT
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import HUB, Hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
+from opastin.figures import record_feedback
 from opastin.handoff.queue import HandoffStore, shared_store
 from opastin.privacy import scrub
 
@@ -43,7 +47,7 @@ MAX_COMMENT = 500
 # The standalone pages run only their own files: even a message that slipped HTML through could not run script.
 PAGE_SECURITY = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
+    "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -77,7 +81,7 @@ def _sender(value: Any) -> str:
     return value
 
 
-def _language(value: Any) -> Optional[str]:
+def _language(value: Any) -> str | None:
     return value if value in LANGUAGES else None
 
 
@@ -108,8 +112,9 @@ class WebchatOutput(OutputChannel):
 class WebchatInput(InputChannel):
     """Configured in credentials.yml as `opastin.channels.webchat.WebchatInput` (allowed_origins: [...])."""
 
-    def __init__(self, allowed_origins: Optional[list[str]] = None, hub: Hub = HUB,
-                 handoffs: Optional[HandoffStore] = None) -> None:
+    def __init__(
+        self, allowed_origins: list[str] | None = None, hub: Hub = HUB, handoffs: HandoffStore | None = None
+    ) -> None:
         self.allowed_origins = allowed_origins or ["*"]
         self.hub = hub
         self._handoffs = handoffs
@@ -125,7 +130,7 @@ class WebchatInput(InputChannel):
         return "webchat"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "WebchatInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebchatInput:
         return cls(allowed_origins=(credentials or {}).get("allowed_origins"))
 
     def cors(self, request: Request) -> dict[str, str]:
@@ -143,7 +148,7 @@ class WebchatInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webchat = Blueprint("webchat", __name__)
 
-        add_static_routes(webchat, STATIC_DIR, PAGE_SECURITY)
+        add_static_routes(webchat, STATIC_DIR, PAGE_SECURITY, [WEBCHAT])
 
         @webchat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
@@ -156,23 +161,25 @@ class WebchatInput(InputChannel):
             if handoff is not None:  # an agent has (or will have) this conversation: the bot stays quiet
                 await relay_to_agent(self.handoffs, self.hub, handoff, text)
             else:
-                await on_new_message(UserMessage(text, WebchatOutput(self.hub), sender, input_channel=self.name(),
-                                                 metadata=metadata))
+                await on_new_message(
+                    UserMessage(text, WebchatOutput(self.hub), sender, input_channel=self.name(), metadata=metadata)
+                )
                 queued = await blocking(self.handoffs.open_for_sender, sender)
                 if queued is not None:  # the bot has just put the person in the queue: the console shows it at once
                     tell_console(self.hub, queued.county, {"type": "queue"})
             return response.json({"ok": True, "last": self.hub.last_seq(sender)}, headers=headers)
 
         @webchat.route("/stream", methods=["GET"])
-        async def stream(request: Request) -> Optional[HTTPResponse]:
+        async def stream(request: Request) -> HTTPResponse | None:
             headers = self.cors(request)
             try:
                 sender = _sender(request.args.get("sender"))
                 # a reconnecting browser sends the last number it saw; the URL keeps the first one
                 since = max(int(request.args.get("since") or 0), int(request.headers.get("last-event-id") or 0))
             except (RequestError, ValueError) as error:
-                return _error(error if isinstance(error, RequestError) else RequestError(400, "since must be a number"),
-                              headers)
+                return _error(
+                    error if isinstance(error, RequestError) else RequestError(400, "since must be a number"), headers
+                )
             await event_stream(request, self.hub, sender, event="message", since=since, headers=headers)
             return None
 
@@ -197,12 +204,13 @@ class WebchatInput(InputChannel):
             raise RequestError(400, "message must be a non-empty text")
         if len(text) > MAX_MESSAGE:
             raise RequestError(413, f"message is too long: at most {MAX_MESSAGE} characters")
-        metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+        given = body.get("metadata")
+        metadata: dict[str, Any] = given if isinstance(given, dict) else {}
         language = _language(metadata.get("language"))
         return sender, text, ({"language": language} if language else {})
 
     @staticmethod
-    def _feedback(request: Request) -> tuple[int, Optional[str], Optional[str]]:
+    def _feedback(request: Request) -> tuple[int, str | None, str | None]:
         body = _body(request)
         _sender(body.get("sender"))
         rating = body.get("rating")

@@ -1,55 +1,9 @@
-/* The staff console: log in, see the county's queue and callbacks, take a conversation and answer it.
-   Texts from people are shown as text (textContent), never as HTML. */
-(function () {
-  "use strict";
+  /* The staff console: log in, see the county's queue and callbacks, take a conversation and answer it.
+     Texts from people are shown as text (textContent), never as HTML. The server wraps this file in a
+     function with the texts of texts/ui.yml (section console) as TEXTS (opastin/channels/assets.py). */
 
   var API = "api/";
   var HEADERS = { "Content-Type": "application/json", "X-Opastin-Console": "1" };
-  var TEXTS = {
-    fi: {
-      title: "Opastin – asiakasohjauksen työpöytä", lang: "Kieli", logout: "Kirjaudu ulos", loginTitle: "Kirjaudu sisään",
-      username: "Käyttäjätunnus", password: "Salasana", login: "Kirjaudu", loginFailed: "Väärä käyttäjätunnus tai salasana.",
-      queue: "Jonossa olevat keskustelut", queueEmpty: "Ei jonossa olevia keskusteluja.", callbacks: "Soittopyynnöt",
-      callbacksEmpty: "Ei soittopyyntöjä.", chat: "Keskustelu", transcript: "Keskustelu botin kanssa",
-      live: "Keskustelu asiakkaan kanssa", reply: "Vastauksesi asiakkaalle", send: "Lähetä", giveBack: "Palauta botille",
-      close: "Päätä keskustelu", rating: "Kuinka hyvin botti valmisteli keskustelun? (1–5)", rate: "Tallenna arvio",
-      rated: "Arvio tallennettu.", take: "Ota keskustelu", open: "Avaa", done: "Merkitse hoidetuksi",
-      waiting: "odottaa", active: "käsittelyssä", urgent: "KIIRE: asiakas kirjoitti hätätilanteesta",
-      person: "Asiakas", bot: "Botti", agent: "Sinä", ended: "Keskustelu päättyi.", failed: "Toiminto epäonnistui.",
-      windows: { morning: "aamupäivä", afternoon: "iltapäivä", any: "mikä tahansa aika" },
-      municipality: "Kunta", role: "Asioi", topic: "Aihe", language: "Kieli", waited: "jonottanut",
-      roles: { self: "itse", relative: "läheisen puolesta", professional: "ammattilainen" }
-    },
-    sv: {
-      title: "Opastin – klienthandledningens arbetsbord", lang: "Språk", logout: "Logga ut", loginTitle: "Logga in",
-      username: "Användarnamn", password: "Lösenord", login: "Logga in", loginFailed: "Fel användarnamn eller lösenord.",
-      queue: "Samtal i kö", queueEmpty: "Inga samtal i kö.", callbacks: "Begäran om uppringning",
-      callbacksEmpty: "Inga begäran om uppringning.", chat: "Samtal", transcript: "Samtalet med boten",
-      live: "Samtalet med klienten", reply: "Ditt svar till klienten", send: "Skicka", giveBack: "Lämna tillbaka till boten",
-      close: "Avsluta samtalet", rating: "Hur väl förberedde boten samtalet? (1–5)", rate: "Spara bedömningen",
-      rated: "Bedömningen sparad.", take: "Ta samtalet", open: "Öppna", done: "Markera som klar",
-      waiting: "väntar", active: "pågår", urgent: "BRÅDSKANDE: klienten skrev om en nödsituation",
-      person: "Klient", bot: "Bot", agent: "Du", ended: "Samtalet avslutades.", failed: "Det gick inte.",
-      windows: { morning: "förmiddag", afternoon: "eftermiddag", any: "när som helst" },
-      municipality: "Kommun", role: "Ärende för", topic: "Ämne", language: "Språk", waited: "väntat",
-      roles: { self: "sig själv", relative: "en närstående", professional: "yrkesperson" }
-    },
-    en: {
-      title: "Opastin – customer guidance desk", lang: "Language", logout: "Log out", loginTitle: "Log in",
-      username: "Username", password: "Password", login: "Log in", loginFailed: "Wrong username or password.",
-      queue: "Conversations in the queue", queueEmpty: "No conversations in the queue.", callbacks: "Callback requests",
-      callbacksEmpty: "No callback requests.", chat: "Conversation", transcript: "Conversation with the bot",
-      live: "Conversation with the person", reply: "Your reply to the person", send: "Send", giveBack: "Hand back to the bot",
-      close: "End the conversation", rating: "How well did the bot prepare the conversation? (1–5)", rate: "Save rating",
-      rated: "Rating saved.", take: "Take the conversation", open: "Open", done: "Mark as done",
-      waiting: "waiting", active: "in progress", urgent: "URGENT: the person wrote of an emergency",
-      person: "Person", bot: "Bot", agent: "You", ended: "The conversation has ended.", failed: "That did not work.",
-      windows: { morning: "morning", afternoon: "afternoon", any: "any time" },
-      municipality: "Municipality", role: "Asking for", topic: "Topic", language: "Language", waited: "waited",
-      roles: { self: "themselves", relative: "a relative", professional: "a professional" }
-    }
-  };
-
   var lang = (function () { try { return localStorage.getItem("opastin.console.lang") || "fi"; } catch (e) { return "fi"; } })();
   var me = null;
   var current = null;
@@ -96,7 +50,7 @@
   function describe(c) {
     return [t("language") + ": " + String(c.language).toUpperCase(),
             t("municipality") + ": " + (c.municipality || "–"),
-            t("role") + ": " + ((c.role && TEXTS[lang].roles[c.role]) || "–"),
+            t("role") + ": " + ((c.role && t("roles." + c.role)) || "–"),
             t("topic") + ": " + (c.topic ? String(c.topic).replace(/_/g, " ") : "–")];
   }
 
@@ -123,7 +77,7 @@
       callbacks.textContent = "";
       data.callbacks.forEach(function (c) {
         var item = el("li");
-        item.appendChild(el("span", [c.phone, TEXTS[lang].windows[c.window] || c.window, c.language, c.topic].join(" · ")));
+        item.appendChild(el("span", [c.phone, t("windows." + c.window) || c.window, c.language, c.topic].join(" · ")));
         var button = el("button", t("done"));
         button.type = "button";
         button.addEventListener("click", function () { api("callbacks/" + c.id + "/done", {}).then(refresh); });
@@ -228,4 +182,3 @@
   start();
   // The queue is pushed as it changes; this also keeps the waiting times current.
   window.setInterval(function () { if (me) { refresh(); } }, 30000);
-})();

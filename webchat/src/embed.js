@@ -1,0 +1,22 @@
+  /*
+   * Opastin web chat. A county embeds it with one tag:
+   *   <script src="https://ASSISTANT/webhooks/webchat/opastin.js" defer></script>
+   * Options (data- attributes on that tag):
+   *   data-mode="inline"   render into <div id="opastin-chat"> instead of a floating chat button
+   *   data-lang="sv"       force the language (default: the page's <html lang>, then Finnish)
+   * Plain JavaScript, no build step and no third-party code: the server joins the files of webchat/src/
+   * into one script, in the order opastin/channels/assets.py declares, with the texts of texts/ui.yml
+   * as TEXTS. Every text from the server is put into the page as text (textContent), never as HTML:
+   * links and phone numbers are made into elements.
+   */
+
+  // This part comes first: document.currentScript is only set while the script's first run lasts.
+  var script = document.currentScript;
+  var BASE = script.src.replace(/[^/]*$/, "");
+  var MODE = script.getAttribute("data-mode") || "launcher";
+  var KEY = "opastin.";
+  var MAX_MESSAGE = 2000;
+  var LANGS = ["fi", "sv", "en"];
+  // JSON sent as text/plain is a "simple" cross-origin request: a county's site can embed the chat
+  // without a CORS preflight (the server reads the body as JSON whatever its type).
+  var PLAIN = "text/plain;charset=UTF-8";
