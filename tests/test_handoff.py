@@ -1,17 +1,18 @@
 """Reaching a person: office hours (time frozen), the queue, callbacks, staff accounts."""
-import asyncio
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
+from actions import messages
+from actions.directory.client import DirectoryClient
 from actions.handoff import ActionOfferHumanContact, opening_text, transcript
 from opastin.handoff import agents
 from opastin.handoff import hours as service_hours
 from opastin.handoff.callback import display_phone, phone_number, time_window, wants_to_cancel
 from opastin.handoff.store import HandoffStore
-from tests.conftest import make_tracker
+from tests.conftest import ActionRun, bot_message, make_tracker, run_action
 
 HELSINKI = service_hours.FINLAND
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=HELSINKI)
@@ -64,58 +65,88 @@ def test_the_hours_read_as_people_write_them() -> None:
 # --------------------------------------------------------------------------- the hand-over action
 
 
-def ask_for_person(store: HandoffStore, moment: datetime, *, sender: str = "web-1", channel: str = "webchat",
-                   language: str = "fi"):
-    tracker = make_tracker("haluan puhua ihmisen kanssa", "human_handoff", slots={"language": language,
-                                                                                  "municipality": "Lahti"})
-    tracker.sender_id = sender
-    tracker.events.insert(1, {"event": "user", "text": "hammaslääkäri", "input_channel": channel,
-                              "parse_data": {"intent": {"name": "dental_care"}}})
-    tracker.events.insert(2, {"event": "bot", "text": "Missä kunnassa asut?"})
-    tracker.events[-1]["input_channel"] = channel
-    dispatcher = CollectingDispatcher()
-    action = ActionOfferHumanContact(store=store, clock=lambda: moment)
-    asyncio.run(action.run(dispatcher, tracker, {}))
-    return dispatcher.messages
+@pytest.fixture
+def ask_for_person(store: HandoffStore, sqlite_client: DirectoryClient) -> Callable[..., ActionRun]:
+    """The person asks for a human at `moment`, after asking about a dentist; returns what the action did."""
+
+    def ask(moment: datetime, *, sender: str = "web-1", channel: str = "webchat", language: str = "fi") -> ActionRun:
+        tracker = make_tracker(
+            "haluan puhua ihmisen kanssa", "human_handoff", sender_id=sender, input_channel=channel,
+            slots={"language": language, "municipality": "Lahti"},
+            events=[{"event": "user", "text": "hammaslääkäri", "input_channel": channel,
+                     "parse_data": {"intent": {"name": "dental_care"}}},
+                    {"event": "bot", "text": "Missä kunnassa asut?"}])
+        return run_action(ActionOfferHumanContact(sqlite_client, store=store, clock=lambda: moment), tracker)
+
+    return ask
 
 
-def test_in_office_hours_the_person_gets_a_place_in_the_queue_with_what_the_agent_needs(store) -> None:
-    messages = ask_for_person(store, MONDAY_10)
-    assert "Olet jonossa sijalla 1." in messages[0]["text"] and "112" in messages[0]["text"]
+def callback_button(language: str) -> dict[str, str]:
+    return {"title": messages.text("button_callback", language), "payload": "/request_callback"}
+
+
+def queued_text(place: int) -> str:
+    return messages.text("handoff_queued", "fi", position=messages.text("handoff_position", "fi", number=place))
+
+
+def test_in_office_hours_the_person_gets_a_place_in_the_queue_with_what_the_agent_needs(store, ask_for_person) -> None:
+    events, said = ask_for_person(MONDAY_10)
+    assert events == []
+    assert said == [bot_message(queued_text(1))]
+    assert "Olet jonossa sijalla 1." in said[0]["text"] and "112" in said[0]["text"]
     [queued] = store.queue("paijat-hame")
     assert (queued.language, queued.municipality, queued.topic) == ("fi", "Lahti", "dental_care")
     assert '"hammaslääkäri"' in queued.transcript
-    assert "Olet jonossa sijalla 2." in ask_for_person(store, MONDAY_10, sender="web-2")[0]["text"]
-    assert "sijalla 1." in ask_for_person(store, MONDAY_10, sender="web-1")[0]["text"]  # asking again keeps the place
+    assert ask_for_person(MONDAY_10, sender="web-2").messages == [bot_message(queued_text(2))]
+    assert "Olet jonossa sijalla 2." in queued_text(2)
+    # asking again keeps the place
+    assert ask_for_person(MONDAY_10, sender="web-1").messages == [bot_message(queued_text(1))]
 
 
-def test_a_full_queue_offers_the_phone_and_a_callback(store) -> None:
+def test_a_full_queue_offers_the_phone_and_a_callback(store, ask_for_person) -> None:
     for n in range(service_hours.for_county("paijat-hame").max_queue):
-        ask_for_person(store, MONDAY_10, sender=f"web-{n}")
-    messages = ask_for_person(store, MONDAY_10, sender="web-late", language="sv")
-    assert "kön är full" in messages[0]["text"]
-    assert messages[0]["buttons"] == [{"title": "Be om att bli uppringd", "payload": "/request_callback"}]
+        ask_for_person(MONDAY_10, sender=f"web-{n}")
+    events, said = ask_for_person(MONDAY_10, sender="web-late", language="sv")
+    assert events == []
+    assert said[0] == bot_message(messages.text("handoff_queue_full", "sv"), [callback_button("sv")])
+    assert "kön är full" in said[0]["text"]
+    assert said[0]["buttons"] == [{"title": "Be om att bli uppringd", "payload": "/request_callback"}]
+    assert said[1]["text"].startswith("Klienthandledning inom social- och hälsovården\n")  # Lahti's guidance line
+    assert "Telefon: 03 555" in said[1]["text"]
+    assert said[2:] == [bot_message(messages.text("note_sample_data", "sv"))]
+    assert len(store.queue("paijat-hame")) == service_hours.for_county("paijat-hame").max_queue
 
 
-@pytest.mark.parametrize("language, words", [("fi", "ma–pe 8.00–16.00"), ("sv", "mån–fre 8.00–16.00"),
-                                             ("en", "Mon–Fri 08:00–16:00")])
-def test_outside_hours_the_hours_the_next_opening_and_a_callback_are_offered(store, language, words) -> None:
-    messages = ask_for_person(store, datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI), language=language)
-    assert words in messages[0]["text"] and "28" in messages[0]["text"]  # next open Mon 28 Dec
-    assert messages[0]["buttons"][0]["payload"] == "/request_callback"
+@pytest.mark.parametrize("language, hours, when", [
+    ("fi", "ma–pe 8.00–16.00", "ma 28. joulukuuta klo 8.00–16.00"),
+    ("sv", "mån–fre 8.00–16.00", "mån 28 dec. kl. 8.00–16.00"),
+    ("en", "Mon–Fri 08:00–16:00", "Mon 28 Dec, 08:00–16:00")])
+def test_outside_hours_the_hours_the_next_opening_and_a_callback_are_offered(store, ask_for_person, language, hours,
+                                                                             when) -> None:
+    events, said = ask_for_person(datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI), language=language)
+    assert events == []
+    next_opening = messages.text("handoff_next_opening", language, when=when)  # next open Mon 28 Dec
+    assert said[0] == bot_message(messages.text("handoff_closed", language, hours=hours, next=next_opening),
+                                  [callback_button(language)])
+    assert said[0]["buttons"][0]["payload"] == "/request_callback"
     assert store.queue("paijat-hame") == []
 
 
-def test_channels_that_cannot_push_offer_the_phone_instead(store) -> None:
-    messages = ask_for_person(store, MONDAY_10, channel="rest")
-    assert "Tässä kanavassa" in messages[0]["text"] and store.queue("paijat-hame") == []
+def test_channels_that_cannot_push_offer_the_phone_instead(store, ask_for_person) -> None:
+    events, said = ask_for_person(MONDAY_10, channel="rest")
+    assert events == []
+    assert said[0] == bot_message(messages.text("handoff_other_channel", "fi"), [callback_button("fi")])
+    assert said[0]["text"].startswith("Tässä kanavassa") and store.queue("paijat-hame") == []
 
 
 def test_the_transcript_shows_button_choices_as_what_was_chosen() -> None:
-    tracker = make_tracker("x", "human_handoff")
-    tracker.events.insert(1, {"event": "user", "text": '/inform_municipality{"municipality": "Lahti"}',
-                              "parse_data": {"entities": [{"entity": "municipality", "value": "Lahti"}]}})
-    assert {"from": "person", "text": "Lahti"} in transcript(tracker)
+    tracker = make_tracker("x", "human_handoff", events=[
+        {"event": "user", "text": '/inform_municipality{"municipality": "Lahti"}',
+         "parse_data": {"entities": [{"entity": "municipality", "value": "Lahti"}]}},
+        {"event": "bot", "text": "Selvä, Lahti. Mitä palvelua etsit?"}])
+    assert transcript(tracker) == [{"from": "person", "text": "Lahti"},
+                                   {"from": "bot", "text": "Selvä, Lahti. Mitä palvelua etsit?"},
+                                   {"from": "person", "text": "x"}]
 
 
 # --------------------------------------------------------------------------- callbacks, accounts
