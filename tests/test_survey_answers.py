@@ -79,4 +79,5 @@ def test_every_phrase_in_the_word_list_is_text() -> None:
     data = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
     groups = [*data["commands"].values(), *data["scale"].values(), data["weakened_by_negation"],
               data["outweighs_frequency"], *data["negations"].values()]
+    assert groups and all(group for group in groups)
     assert all(isinstance(phrase, str) for group in groups for phrase in group)
