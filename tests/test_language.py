@@ -20,13 +20,15 @@ def test_first_message_sets_the_language(text: str, expected: str) -> None:
     assert choose_language(None, text) == expected
 
 
-@pytest.mark.parametrize("greeting, expected", [("moro", "fi"), ("moi", "fi"), ("hej", "sv"), ("hejsan", "sv"), ("hi", "en")])
+@pytest.mark.parametrize("greeting, expected",
+                         [("moro", "fi"), ("moi", "fi"), ("hej", "sv"), ("hejsan", "sv"), ("hi", "en")])
 def test_one_word_greetings_start_in_the_right_language(greeting: str, expected: str) -> None:
     assert choose_language(None, greeting) == expected
 
 
 @pytest.mark.parametrize("current", ["fi", "sv", "en"])
-@pytest.mark.parametrize("reply", ["ja", "ok", "kiitos", "tack", "thanks", "joo", "nej", "no", "yes", "Lahti", "👍", "?"])
+@pytest.mark.parametrize("reply",
+                         ["ja", "ok", "kiitos", "tack", "thanks", "joo", "nej", "no", "yes", "Lahti", "👍", "?"])
 def test_short_replies_never_flip_the_language(current: str, reply: str) -> None:
     assert choose_language(current, reply) == current
 

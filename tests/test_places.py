@@ -20,7 +20,8 @@ def test_inflected_and_swedish_names_resolve(text: str, expected: str) -> None:
     assert found is not None and found.fi == expected
 
 
-@pytest.mark.parametrize("text", ["tarvitsen lääkärin", "maksaa kaksi euroa", "kumota päätös", "hei", "jag behöver hjälp", ""])
+@pytest.mark.parametrize("text", ["tarvitsen lääkärin", "maksaa kaksi euroa", "kumota päätös", "hei",
+                                  "jag behöver hjälp", ""])
 def test_ordinary_words_are_not_places(text: str) -> None:
     assert places.resolve(text) is None
 

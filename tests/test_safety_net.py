@@ -14,15 +14,18 @@ EMERGENCIES = [
     "vauva joi klooria", "lapsi söi tiskiainetta",
     # sv
     "pappa andas inte", "min man är medvetslös", "hon har ont i bröstet", "jag tror det är en stroke",
-    "barnet har svalt tvättmedel", "det brinner i köket", "barnet har druckit diskmedel", "han blöder kraftigt", "mamma vaknar inte",
+    "barnet har svalt tvättmedel", "det brinner i köket", "barnet har druckit diskmedel", "han blöder kraftigt",
+    "mamma vaknar inte",
     # en
     "my husband is not breathing", "he collapsed and is unconscious", "severe chest pain", "i think she has a stroke",
-    "child swallowed pills", "my son drank bleach", "my house is on fire", "he cant breathe", "she won't wake up", "bleeding won't stop",
+    "child swallowed pills", "my son drank bleach", "my house is on fire", "he cant breathe", "she won't wake up",
+    "bleeding won't stop",
 ]
 CRISES = [
     "en jaksa enää elää", "mietin itsemurhaa", "haluan kuolla", "mies lyö minua", "väkivaltaa kotona",
     "jag vill inte leva längre", "jag har självmordstankar", "min sambo slår mig", "våld i hemmet",
-    "I want to die", "I don't want to live anymore", "thinking about suicide", "my partner hits me", "domestic violence",
+    "I want to die", "I don't want to live anymore", "thinking about suicide", "my partner hits me",
+    "domestic violence",
 ]
 HARMLESS = [
     "mistä saan hammaslääkärin ajan", "en halua kuolla tähän flunssaan, mitä teen", "hän ei ole tajuton, vain väsynyt",

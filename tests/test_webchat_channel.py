@@ -45,7 +45,8 @@ def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_output_channel_publishes_text_and_buttons_whole() -> None:
     hub = Hub()
     output = WebchatOutput(hub)
-    asyncio.run(output.send_response("r" * 16, {"text": "Valitse:\n\n- yksi", "buttons": [{"title": "A", "payload": "/a"}]}))
+    asyncio.run(output.send_response("r" * 16, {"text": "Valitse:\n\n- yksi",
+                                                "buttons": [{"title": "A", "payload": "/a"}]}))
     [(_, message)] = hub.since("r" * 16, 0)
     assert message == {"from": "bot", "text": "Valitse:\n\n- yksi", "buttons": [{"title": "A", "payload": "/a"}]}
 

@@ -40,7 +40,8 @@ def logged_in(stack: dict, username: str) -> requests.Session:
 def test_nothing_is_shown_without_a_login(stack: dict) -> None:
     for path in ("me", "queue", "stream", "conversations/abc"):
         assert requests.get(api(stack, path), timeout=10).status_code == 401, path
-    assert requests.post(api(stack, "conversations/abc/take"), data="{}", headers=HEADERS, timeout=10).status_code == 401
+    take = requests.post(api(stack, "conversations/abc/take"), data="{}", headers=HEADERS, timeout=10)
+    assert take.status_code == 401
     page = requests.get(f"{stack['base']}/webhooks/console/", timeout=10)
     assert page.status_code == 200 and "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
 

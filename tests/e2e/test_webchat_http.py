@@ -81,6 +81,7 @@ def test_a_person_in_the_queue_can_leave_it_and_the_bot_answers_again(stack: dic
     assert messages_after(stack, sender, queued, waiting - queued) == [
         "Viestisi on välitetty asiakasohjaajalle. Odotathan vastausta."]  # the bot did not answer it
     left = say(stack, sender, "peru")
-    assert messages_after(stack, sender, waiting, left - waiting) == ["Poistuit jonosta. Voit jatkaa kysymistä minulta."]
+    assert messages_after(stack, sender, waiting, left - waiting) == [
+        "Poistuit jonosta. Voit jatkaa kysymistä minulta."]
     answered = say(stack, sender, "tarvitsen hammaslääkärin")
     assert any("kunnassa" in text for text in messages_after(stack, sender, left, answered - left))
