@@ -1,15 +1,22 @@
-"""Shared fixtures: seeded directories on real SQLite and PostgreSQL, and trackers as Rasa sends them."""
+"""Shared fixtures: seeded directories on real SQLite and PostgreSQL, trackers as Rasa sends them, and
+`run_action`, which runs an action the way the action server does and returns its events and messages."""
+
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, NamedTuple, NoReturn
 
 import pytest
 import requests
 import yaml
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.directory.client import DirectoryClient
 from actions.directory.seed import ensure_seeded
@@ -36,14 +43,37 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+def in_ci() -> bool:
+    """CI services set CI (GitHub Actions and GitLab set CI=true)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def postgres_missing(reason: str) -> NoReturn:
+    """Skipped on a developer's machine without PostgreSQL; under CI a missing database is an error."""
+    if in_ci():
+        pytest.fail(
+            f"{reason}\nCI must run the PostgreSQL variants: start PostgreSQL or set TEST_POSTGRES_ADMIN_URL "
+            "(they are skipped only outside CI).",
+            pytrace=False,
+        )
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for the session, dropped afterwards; skipped when no server answers."""
-    psycopg2 = pytest.importorskip("psycopg2")
+    """A fresh PostgreSQL database for the session, dropped afterwards; skipped when no server answers,
+    except under CI (env CI set), where that fails the tests."""
+    try:
+        import psycopg2
+    except ImportError as error:
+        postgres_missing(f"psycopg2 cannot be imported: {error}")
+    admin, problem = None, ""
     try:
         admin = psycopg2.connect(PG_ADMIN_URL, connect_timeout=3)
     except psycopg2.OperationalError as error:
-        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {error}".strip())
+        problem = " ".join(str(error).split())
+    if admin is None:  # outside the except block: the reason alone, not a chained traceback
+        postgres_missing(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {problem}")
     admin.autocommit = True
     name = f"opastin_test_{uuid.uuid4().hex[:10]}"
     with admin.cursor() as cursor:
@@ -89,36 +119,70 @@ def domain() -> dict[str, Any]:
 
 def make_tracker(
     text: str = "",
-    intent: Optional[str] = None,
+    intent: str | None = None,
     *,
-    entities: Optional[list[dict[str, Any]]] = None,
-    slots: Optional[dict[str, Any]] = None,
-    metadata: Optional[dict[str, Any]] = None,
+    entities: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
     earlier_user_messages: int = 0,
-    active_loop: Optional[str] = None,
+    events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
+    input_channel: str | None = None,
+    sender_id: str = "test",
 ) -> Tracker:
-    """A tracker as Rasa sends it to the action server after the latest user message."""
+    """A tracker as Rasa sends it to the action server after the latest user message.
+
+    `events` are earlier events of the session (after its start, before the latest message);
+    `earlier_user_messages` adds that many plain user/bot exchanges after them.
+    """
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0} if intent else {},
         "entities": entities or [],
         "metadata": metadata or {},
     }
-    events: list[dict[str, Any]] = [{"event": "session_started"}, {"event": "action", "name": "action_listen"}]
+    history: list[dict[str, Any]] = [{"event": "session_started"}, {"event": "action", "name": "action_listen"}]
+    history += events or []
     for n in range(earlier_user_messages):
-        events += [{"event": "user", "text": f"earlier {n}"}, {"event": "bot", "text": "ok"}]
-    events.append({"event": "user", "text": text, "parse_data": latest})
+        history += [{"event": "user", "text": f"earlier {n}"}, {"event": "bot", "text": "ok"}]
+    history.append({"event": "user", "text": text, "parse_data": latest, "input_channel": input_channel})
     base_slots = {"language": "fi", "notice_given": False}
     return Tracker(
-        sender_id="test",
+        sender_id=sender_id,
         slots={**base_slots, **(slots or {})},
         latest_message=latest,
-        events=events,
+        events=history,
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
+
+
+class ActionRun(NamedTuple):
+    """What one run of an action did: the events it returned (in order) and the messages it sent."""
+
+    events: list[EventType]
+    messages: list[dict[str, Any]]
+
+    @property
+    def texts(self) -> list[str]:
+        return [message["text"] for message in self.messages]
+
+
+def run_action(action: Action, tracker: Tracker, domain: DomainDict | None = None) -> ActionRun:
+    """Runs `action` (an action or a form validation action) as the action server does: with a
+    CollectingDispatcher, the tracker and the domain. Unpacks as `events, messages`."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain if domain is not None else {}))
+    return ActionRun(events, dispatcher.messages)
+
+
+def bot_message(text: str, buttons: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The message `dispatcher.utter_message(text=..., buttons=...)` sends, for exact comparisons."""
+    dispatcher = CollectingDispatcher()
+    dispatcher.utter_message(text=text, buttons=buttons)
+    return dispatcher.messages[0]
 
 
 # --------------------------------------------------------------------------- the real stack (e2e, browser)
@@ -142,14 +206,22 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     reporting = f"sqlite:///{folder / 'reporting.db'}"
     handoff = f"sqlite:///{folder / 'handoff.db'}"
     hours = folder / "service_hours.yml"  # the chat is staffed whenever the tests run
-    hours.write_text("counties:\n" + "".join(f"  {county}:\n    hours: 'mo-su 00:00-23:59'\n    max_queue: 20\n"
-                                             "    public_holidays_closed: false\n"
-                                             for county in ("paijat-hame", "vantaa-kerava", "satakunta")),
-                     encoding="utf-8")
+    hours.write_text(
+        "counties:\n"
+        + "".join(
+            f"  {county}:\n    hours: 'mo-su 00:00-23:59'\n    max_queue: 20\n    public_holidays_closed: false\n"
+            for county in ("paijat-hame", "vantaa-kerava", "satakunta")
+        ),
+        encoding="utf-8",
+    )
     ensure_seeded(directory)
     setup_databases.create_all(handoff, reporting)
-    env = {"DIRECTORY_URL": directory, "REPORTING_URL": reporting, "HANDOFF_URL": handoff,
-           "OPASTIN_SERVICE_HOURS": str(hours)}
+    env = {
+        "DIRECTORY_URL": directory,
+        "REPORTING_URL": reporting,
+        "HANDOFF_URL": handoff,
+        "OPASTIN_SERVICE_HOURS": str(hours),
+    }
     with servers(env=env, name="e2e") as base:
         yield {"base": base, "directory": directory, "reporting": reporting, "handoff": handoff}
 
@@ -160,8 +232,11 @@ def conversation(stack: dict[str, str]) -> Say:
     sender = f"e2e-{uuid.uuid4().hex[:12]}"
 
     def say(text: str, **metadata: Any) -> list[dict[str, Any]]:
-        response = requests.post(f"{stack['base']}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": text, "metadata": metadata}, timeout=60)
+        response = requests.post(
+            f"{stack['base']}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text, "metadata": metadata},
+            timeout=60,
+        )
         response.raise_for_status()
         return response.json()
 

@@ -1,4 +1,5 @@
 """The sample calendar: dated from the day the seed runs, renewed before it runs out, never in the past."""
+
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -28,7 +29,8 @@ def test_every_county_has_upcoming_events_for_every_theme(sqlite_url: str) -> No
     with db.open_session(sqlite_url) as session:
         rows = session.execute(
             select(Event.county_code, EventTheme.theme, func.min(Event.start_time))
-            .join(EventTheme, EventTheme.event_id == Event.id).group_by(Event.county_code, EventTheme.theme)
+            .join(EventTheme, EventTheme.event_id == Event.id)
+            .group_by(Event.county_code, EventTheme.theme)
         ).all()
     covered = {(county, theme) for county, theme, _ in rows}
     for county in ("paijat-hame", "vantaa-kerava", "satakunta"):

@@ -1,18 +1,18 @@
 """Reaching a person: office hours (time frozen), the queue, callbacks, staff accounts."""
-import asyncio
+
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
+from actions.directory.client import DirectoryClient
 from actions.handoff import ActionOfferHumanContact, opening_text, transcript
-from opastin.handoff import agents
-from opastin.handoff import office_hours
+from opastin import catalogue
+from opastin.handoff import agents, office_hours
 from opastin.handoff.callback_input import display_phone, phone_number, time_window, wants_to_cancel
-from tests.conftest import new_handoff_store
 from opastin.handoff.queue import HandoffStore
-from tests.conftest import make_tracker
+from tests.conftest import ActionRun, bot_message, make_tracker, new_handoff_store, run_action
 
 HELSINKI = office_hours.FINLAND
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=HELSINKI)
@@ -26,16 +26,19 @@ def store(tmp_path: Path) -> HandoffStore:
 # --------------------------------------------------------------------------- office hours
 
 
-@pytest.mark.parametrize("moment, open_", [
-    (MONDAY_10, True),
-    (datetime(2026, 12, 7, 7, 59, tzinfo=HELSINKI), False),
-    (datetime(2026, 12, 7, 16, 0, tzinfo=HELSINKI), False),  # closes at 16.00
-    (datetime(2026, 12, 5, 10, 0, tzinfo=HELSINKI), False),  # Saturday
-    (datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI), False),  # Christmas Eve, a Thursday
-    (datetime(2027, 1, 6, 10, 0, tzinfo=HELSINKI), False),  # Epiphany
-    (datetime(2026, 6, 19, 10, 0, tzinfo=HELSINKI), False),  # Midsummer Eve
-    (datetime(2026, 12, 7, 8, 30, tzinfo=office_hours.FINLAND).astimezone(tz=None), True),  # any zone given
-])
+@pytest.mark.parametrize(
+    "moment, open_",
+    [
+        (MONDAY_10, True),
+        (datetime(2026, 12, 7, 7, 59, tzinfo=HELSINKI), False),
+        (datetime(2026, 12, 7, 16, 0, tzinfo=HELSINKI), False),  # closes at 16.00
+        (datetime(2026, 12, 5, 10, 0, tzinfo=HELSINKI), False),  # Saturday
+        (datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI), False),  # Christmas Eve, a Thursday
+        (datetime(2027, 1, 6, 10, 0, tzinfo=HELSINKI), False),  # Epiphany
+        (datetime(2026, 6, 19, 10, 0, tzinfo=HELSINKI), False),  # Midsummer Eve
+        (datetime(2026, 12, 7, 8, 30, tzinfo=office_hours.FINLAND).astimezone(tz=None), True),  # any zone given
+    ],
+)
 def test_office_hours_follow_weekdays_and_finnish_holidays(moment: datetime, open_: bool) -> None:
     assert office_hours.for_county("paijat-hame").is_open(moment) is open_
 
@@ -47,8 +50,10 @@ def test_the_next_opening_skips_the_christmas_holidays() -> None:
 
 def test_hours_and_closed_days_are_the_countys_configuration(tmp_path: Path, monkeypatch) -> None:
     config = tmp_path / "hours.yml"
-    config.write_text("counties:\n  satakunta:\n    hours: 'sa 10:00-12:00'\n    closed: ['2026-12-12']\n"
-                      "    max_queue: 2\n", encoding="utf-8")
+    config.write_text(
+        "counties:\n  satakunta:\n    hours: 'sa 10:00-12:00'\n    closed: ['2026-12-12']\n    max_queue: 2\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("OPASTIN_SERVICE_HOURS", str(config))
     hours = office_hours.for_county("satakunta")
     assert hours.max_queue == 2 and hours.is_open(datetime(2026, 12, 19, 11, tzinfo=HELSINKI))
@@ -65,69 +70,136 @@ def test_the_hours_read_as_people_write_them() -> None:
 # --------------------------------------------------------------------------- the hand-over action
 
 
-def ask_for_person(store: HandoffStore, moment: datetime, *, sender: str = "web-1", channel: str = "webchat",
-                   language: str = "fi"):
-    tracker = make_tracker("haluan puhua ihmisen kanssa", "human_handoff", slots={"language": language,
-                                                                                  "municipality": "Lahti"})
-    tracker.sender_id = sender
-    tracker.events.insert(1, {"event": "user", "text": "hammaslääkäri", "input_channel": channel,
-                              "parse_data": {"intent": {"name": "dental_care"}}})
-    tracker.events.insert(2, {"event": "bot", "text": "Missä kunnassa asut?"})
-    tracker.events[-1]["input_channel"] = channel
-    dispatcher = CollectingDispatcher()
-    action = ActionOfferHumanContact(store=store, clock=lambda: moment)
-    asyncio.run(action.run(dispatcher, tracker, {}))
-    return dispatcher.messages
+@pytest.fixture
+def ask_for_person(store: HandoffStore, sqlite_client: DirectoryClient) -> Callable[..., ActionRun]:
+    """The person asks for a human at `moment`, after asking about a dentist; returns what the action did."""
+
+    def ask(moment: datetime, *, sender: str = "web-1", channel: str = "webchat", language: str = "fi") -> ActionRun:
+        tracker = make_tracker(
+            "haluan puhua ihmisen kanssa",
+            "human_handoff",
+            sender_id=sender,
+            input_channel=channel,
+            slots={"language": language, "municipality": "Lahti"},
+            events=[
+                {
+                    "event": "user",
+                    "text": "hammaslääkäri",
+                    "input_channel": channel,
+                    "parse_data": {"intent": {"name": "dental_care"}},
+                },
+                {"event": "bot", "text": "Missä kunnassa asut?"},
+            ],
+        )
+        return run_action(ActionOfferHumanContact(sqlite_client, store=store, clock=lambda: moment), tracker)
+
+    return ask
 
 
-def test_in_office_hours_the_person_gets_a_place_in_the_queue_with_what_the_agent_needs(store) -> None:
-    messages = ask_for_person(store, MONDAY_10)
-    assert "Olet jonossa sijalla 1." in messages[0]["text"] and "112" in messages[0]["text"]
+def callback_button(language: str) -> dict[str, str]:
+    return {"title": catalogue.text("button_callback", language), "payload": "/request_callback"}
+
+
+def queued_text(place: int) -> str:
+    return catalogue.text("handoff_queued", "fi", position=catalogue.text("handoff_position", "fi", number=place))
+
+
+def test_in_office_hours_the_person_gets_a_place_in_the_queue_with_what_the_agent_needs(store, ask_for_person) -> None:
+    events, said = ask_for_person(MONDAY_10)
+    assert events == []
+    assert said == [bot_message(queued_text(1))]
+    assert "Olet jonossa sijalla 1." in said[0]["text"] and "112" in said[0]["text"]
     [queued] = store.queue("paijat-hame")
     assert (queued.language, queued.municipality, queued.topic) == ("fi", "Lahti", "dental_care")
     assert '"hammaslääkäri"' in queued.transcript
-    assert "Olet jonossa sijalla 2." in ask_for_person(store, MONDAY_10, sender="web-2")[0]["text"]
-    assert "sijalla 1." in ask_for_person(store, MONDAY_10, sender="web-1")[0]["text"]  # asking again keeps the place
+    assert ask_for_person(MONDAY_10, sender="web-2").messages == [bot_message(queued_text(2))]
+    assert "Olet jonossa sijalla 2." in queued_text(2)
+    # asking again keeps the place
+    assert ask_for_person(MONDAY_10, sender="web-1").messages == [bot_message(queued_text(1))]
 
 
-def test_a_full_queue_offers_the_phone_and_a_callback(store) -> None:
+def test_a_full_queue_offers_the_phone_and_a_callback(store, ask_for_person) -> None:
     for n in range(office_hours.for_county("paijat-hame").max_queue):
-        ask_for_person(store, MONDAY_10, sender=f"web-{n}")
-    messages = ask_for_person(store, MONDAY_10, sender="web-late", language="sv")
-    assert "kön är full" in messages[0]["text"]
-    assert messages[0]["buttons"] == [{"title": "Be om att bli uppringd", "payload": "/request_callback"}]
+        ask_for_person(MONDAY_10, sender=f"web-{n}")
+    events, said = ask_for_person(MONDAY_10, sender="web-late", language="sv")
+    assert events == []
+    assert said[0] == bot_message(catalogue.text("handoff_queue_full", "sv"), [callback_button("sv")])
+    assert "kön är full" in said[0]["text"]
+    assert said[0]["buttons"] == [{"title": "Be om att bli uppringd", "payload": "/request_callback"}]
+    assert said[1]["text"].startswith("Klienthandledning inom social- och hälsovården\n")  # Lahti's guidance line
+    assert "Telefon: 03 555" in said[1]["text"]
+    assert said[2:] == [bot_message(catalogue.text("note_sample_data", "sv"))]
+    assert len(store.queue("paijat-hame")) == office_hours.for_county("paijat-hame").max_queue
 
 
-@pytest.mark.parametrize("language, words", [("fi", "ma–pe 8.00–16.00"), ("sv", "mån–fre 8.00–16.00"),
-                                             ("en", "Mon–Fri 08:00–16:00")])
-def test_outside_hours_the_hours_the_next_opening_and_a_callback_are_offered(store, language, words) -> None:
-    messages = ask_for_person(store, datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI), language=language)
-    assert words in messages[0]["text"] and "28" in messages[0]["text"]  # next open Mon 28 Dec
-    assert messages[0]["buttons"][0]["payload"] == "/request_callback"
+@pytest.mark.parametrize(
+    "language, hours, when",
+    [
+        ("fi", "ma–pe 8.00–16.00", "ma 28. joulukuuta klo 8.00–16.00"),
+        ("sv", "mån–fre 8.00–16.00", "mån 28 dec. kl. 8.00–16.00"),
+        ("en", "Mon–Fri 08:00–16:00", "Mon 28 Dec, 08:00–16:00"),
+    ],
+)
+def test_outside_hours_the_hours_the_next_opening_and_a_callback_are_offered(
+    store, ask_for_person, language, hours, when
+) -> None:
+    events, said = ask_for_person(datetime(2026, 12, 24, 10, 0, tzinfo=HELSINKI), language=language)
+    assert events == []
+    next_opening = catalogue.text("handoff_next_opening", language, when=when)  # next open Mon 28 Dec
+    assert said[0] == bot_message(
+        catalogue.text("handoff_closed", language, hours=hours, next=next_opening), [callback_button(language)]
+    )
+    assert said[0]["buttons"][0]["payload"] == "/request_callback"
     assert store.queue("paijat-hame") == []
 
 
-def test_channels_that_cannot_push_offer_the_phone_instead(store) -> None:
-    messages = ask_for_person(store, MONDAY_10, channel="rest")
-    assert "Tässä kanavassa" in messages[0]["text"] and store.queue("paijat-hame") == []
+def test_channels_that_cannot_push_offer_the_phone_instead(store, ask_for_person) -> None:
+    events, said = ask_for_person(MONDAY_10, channel="rest")
+    assert events == []
+    assert said[0] == bot_message(catalogue.text("handoff_other_channel", "fi"), [callback_button("fi")])
+    assert said[0]["text"].startswith("Tässä kanavassa") and store.queue("paijat-hame") == []
 
 
 def test_the_transcript_shows_button_choices_as_what_was_chosen() -> None:
-    tracker = make_tracker("x", "human_handoff")
-    tracker.events.insert(1, {"event": "user", "text": '/inform_municipality{"municipality": "Lahti"}',
-                              "parse_data": {"entities": [{"entity": "municipality", "value": "Lahti"}]}})
-    assert {"from": "person", "text": "Lahti"} in transcript(tracker)
+    tracker = make_tracker(
+        "x",
+        "human_handoff",
+        events=[
+            {
+                "event": "user",
+                "text": '/inform_municipality{"municipality": "Lahti"}',
+                "parse_data": {"entities": [{"entity": "municipality", "value": "Lahti"}]},
+            },
+            {"event": "bot", "text": "Selvä, Lahti. Mitä palvelua etsit?"},
+        ],
+    )
+    assert transcript(tracker) == [
+        {"from": "person", "text": "Lahti"},
+        {"from": "bot", "text": "Selvä, Lahti. Mitä palvelua etsit?"},
+        {"from": "person", "text": "x"},
+    ]
 
 
 # --------------------------------------------------------------------------- callbacks, accounts
 
 
-@pytest.mark.parametrize("text, number", [
-    ("040 123 4567", "+358401234567"), ("+358 40 123 4567", "+358401234567"), ("0401234567", "+358401234567"),
-    ("050-555 1234", "+358505551234"), ("09 2525 0111", "+358925250111"), ("00358 40 1234567", "+358401234567"),
-    ("ring mig på 044 987 6543 tack", "+358449876543"), ("my number is +358 50 1112223", "+358501112223"),
-    ("+46 70 123 45 67", None), ("12345", None), ("131052-308T", None), ("ei ole puhelinta", None),
-])
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("040 123 4567", "+358401234567"),
+        ("+358 40 123 4567", "+358401234567"),
+        ("0401234567", "+358401234567"),
+        ("050-555 1234", "+358505551234"),
+        ("09 2525 0111", "+358925250111"),
+        ("00358 40 1234567", "+358401234567"),
+        ("ring mig på 044 987 6543 tack", "+358449876543"),
+        ("my number is +358 50 1112223", "+358501112223"),
+        ("+46 70 123 45 67", None),
+        ("12345", None),
+        ("131052-308T", None),
+        ("ei ole puhelinta", None),
+    ],
+)
 def test_finnish_phone_numbers_in_any_usual_format(text: str, number) -> None:
     assert phone_number(text) == number
 
@@ -136,10 +208,19 @@ def test_a_number_reads_back_as_people_write_it() -> None:
     assert display_phone("+358401234567") == "040 123 4567" and display_phone("+358925250111") == "09 25250111"
 
 
-@pytest.mark.parametrize("text, window", [("Aamupäivällä (8–12)", "morning"), ("iltapäivällä", "afternoon"),
-                                          ("på förmiddagen", "morning"), ("eftermiddag", "afternoon"),
-                                          ("any time", "any"), ("när som helst", "any"), ("ei väliä", "any"),
-                                          ("huomenna", None)])
+@pytest.mark.parametrize(
+    "text, window",
+    [
+        ("Aamupäivällä (8–12)", "morning"),
+        ("iltapäivällä", "afternoon"),
+        ("på förmiddagen", "morning"),
+        ("eftermiddag", "afternoon"),
+        ("any time", "any"),
+        ("när som helst", "any"),
+        ("ei väliä", "any"),
+        ("huomenna", None),
+    ],
+)
 def test_time_windows_in_three_languages(text: str, window) -> None:
     assert time_window(text) == window
 
@@ -162,16 +243,18 @@ def test_agents_log_in_with_hashed_passwords_only(store) -> None:
 def test_closing_erases_the_texts_and_a_done_callback_its_number(store) -> None:
     agent = agents.add_agent(store, "anna", "oikein-pitkä-salasana", "paijat-hame", "Anna")
     other = agents.add_agent(store, "sven", "oikein-pitkä-salasana", "satakunta", "Sven")
-    queued = store.enqueue(sender="s1", county="paijat-hame", language="fi", max_queue=5,
-                           transcript=[{"from": "person", "text": "hei"}])
+    queued = store.enqueue(
+        sender="s1", county="paijat-hame", language="fi", max_queue=5, transcript=[{"from": "person", "text": "hei"}]
+    )
     assert not store.take(queued.handoff_id, other)  # another county's agent cannot take it
     assert store.take(queued.handoff_id, agent) and not store.take(queued.handoff_id, agent)
     store.add_message(queued.handoff_id, "person", "minun asiani")
     assert store.end(queued.handoff_id, agent, back_to_bot=False)
     closed = store.get(queued.handoff_id)
     assert closed.transcript is None and store.messages(queued.handoff_id) == [] and closed.status == "closed"
-    callback = store.add_callback(sender="s1", county="paijat-hame", phone="+358401234567", window="any",
-                                  topic="laskusta", language="fi")
+    callback = store.add_callback(
+        sender="s1", county="paijat-hame", phone="+358401234567", window="any", topic="laskusta", language="fi"
+    )
     assert not store.callback_done(callback, other) and store.callback_done(callback, agent)
     assert store.callbacks("paijat-hame") == []
     assert wants_to_cancel("peru") and not wants_to_cancel("perusturva")

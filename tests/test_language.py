@@ -1,4 +1,5 @@
 """The conversation's language: detected, sticky on short replies, switchable on request."""
+
 import pytest
 
 from opastin.language import choose_language, detect, requested_language
@@ -20,13 +21,17 @@ def test_first_message_sets_the_language(text: str, expected: str) -> None:
     assert choose_language(None, text) == expected
 
 
-@pytest.mark.parametrize("greeting, expected", [("moro", "fi"), ("moi", "fi"), ("hej", "sv"), ("hejsan", "sv"), ("hi", "en")])
+@pytest.mark.parametrize(
+    "greeting, expected", [("moro", "fi"), ("moi", "fi"), ("hej", "sv"), ("hejsan", "sv"), ("hi", "en")]
+)
 def test_one_word_greetings_start_in_the_right_language(greeting: str, expected: str) -> None:
     assert choose_language(None, greeting) == expected
 
 
 @pytest.mark.parametrize("current", ["fi", "sv", "en"])
-@pytest.mark.parametrize("reply", ["ja", "ok", "kiitos", "tack", "thanks", "joo", "nej", "no", "yes", "Lahti", "👍", "?"])
+@pytest.mark.parametrize(
+    "reply", ["ja", "ok", "kiitos", "tack", "thanks", "joo", "nej", "no", "yes", "Lahti", "👍", "?"]
+)
 def test_short_replies_never_flip_the_language(current: str, reply: str) -> None:
     assert choose_language(current, reply) == current
 
@@ -38,8 +43,14 @@ def test_a_long_clear_message_in_another_language_switches() -> None:
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("på svenska tack", "sv"), ("voitko puhua englantia", "en"), ("In English please", "en"),
-     ("suomeksi kiitos", "fi"), ("kan du finska", "fi"), ("sv", "sv")],
+    [
+        ("på svenska tack", "sv"),
+        ("voitko puhua englantia", "en"),
+        ("In English please", "en"),
+        ("suomeksi kiitos", "fi"),
+        ("kan du finska", "fi"),
+        ("sv", "sv"),
+    ],
 )
 def test_explicit_requests_name_the_language(text: str, expected: str) -> None:
     assert requested_language(text) == expected

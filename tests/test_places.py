@@ -1,4 +1,5 @@
 """Municipalities in free text: inflected Finnish forms, Swedish names, no false hits."""
+
 import pytest
 
 from opastin import places
@@ -7,12 +8,29 @@ from opastin import places
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("asun Lahdessa", "Lahti"), ("menen Lahteen", "Lahti"), ("i Lahtis", "Lahti"), ("Lahden terveysasema", "Lahti"),
-        ("Vantaalla", "Vantaa"), ("i Vanda", "Vantaa"), ("Keravalta", "Kerava"), ("i Kervo", "Kerava"),
-        ("Porissa", "Pori"), ("Poriin", "Pori"), ("Björneborgs hälsostation", "Pori"), ("i Raumo", "Rauma"),
-        ("Huittisissa", "Huittinen"), ("Kokemäellä", "Kokemäki"), ("kokemaella", "Kokemäki"), ("i Kumo", "Kokemäki"),
-        ("Padasjoella", "Padasjoki"), ("Harjavallassa", "Harjavalta"), ("Iitissä", "Iitti"), ("Pomarkussa", "Pomarkku"),
-        ("Euraåminne", "Eurajoki"), ("Ulvsby", "Ulvila"), ("HOLLOLASSA", "Hollola"),
+        ("asun Lahdessa", "Lahti"),
+        ("menen Lahteen", "Lahti"),
+        ("i Lahtis", "Lahti"),
+        ("Lahden terveysasema", "Lahti"),
+        ("Vantaalla", "Vantaa"),
+        ("i Vanda", "Vantaa"),
+        ("Keravalta", "Kerava"),
+        ("i Kervo", "Kerava"),
+        ("Porissa", "Pori"),
+        ("Poriin", "Pori"),
+        ("Björneborgs hälsostation", "Pori"),
+        ("i Raumo", "Rauma"),
+        ("Huittisissa", "Huittinen"),
+        ("Kokemäellä", "Kokemäki"),
+        ("kokemaella", "Kokemäki"),
+        ("i Kumo", "Kokemäki"),
+        ("Padasjoella", "Padasjoki"),
+        ("Harjavallassa", "Harjavalta"),
+        ("Iitissä", "Iitti"),
+        ("Pomarkussa", "Pomarkku"),
+        ("Euraåminne", "Eurajoki"),
+        ("Ulvsby", "Ulvila"),
+        ("HOLLOLASSA", "Hollola"),
     ],
 )
 def test_inflected_and_swedish_names_resolve(text: str, expected: str) -> None:
@@ -20,7 +38,9 @@ def test_inflected_and_swedish_names_resolve(text: str, expected: str) -> None:
     assert found is not None and found.fi == expected
 
 
-@pytest.mark.parametrize("text", ["tarvitsen lääkärin", "maksaa kaksi euroa", "kumota päätös", "hei", "jag behöver hjälp", ""])
+@pytest.mark.parametrize(
+    "text", ["tarvitsen lääkärin", "maksaa kaksi euroa", "kumota päätös", "hei", "jag behöver hjälp", ""]
+)
 def test_ordinary_words_are_not_places(text: str) -> None:
     assert places.resolve(text) is None
 
@@ -33,7 +53,7 @@ def test_places_outside_the_counties_are_known_but_have_no_county() -> None:
 def test_mentions_keep_offsets_of_the_original_text() -> None:
     text = "Hammaslääkäri Kokemäellä?"
     (mention,) = places.find_mentions(text)
-    assert text[mention.start:mention.end] == "Kokemäellä"
+    assert text[mention.start : mention.end] == "Kokemäellä"
 
 
 def test_every_county_lists_main_towns_first() -> None:

@@ -1,20 +1,19 @@
 """Suggestions after the questionnaire, on a real database (SQLite and PostgreSQL)."""
-import asyncio
+
 from datetime import datetime, timedelta
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.events import SlotSet
 
 from actions.directory import db
 from actions.directory.client import DirectoryClient, utc_now
 from actions.directory.schema import Event, EventText, EventTheme
-from opastin import figures
-from opastin.figures import wellbeing_counts
 from actions.survey_results import ActionRecommendWellbeingServices, ActionShowMoreRecommendations
 from actions.wellbeing import recommend
 from actions.wellbeing.themes import all_themes, by_key
-from opastin import places
-from tests.conftest import make_tracker
+from opastin import catalogue, figures, places
+from opastin.figures import wellbeing_counts
+from tests.conftest import bot_message, make_tracker, run_action
 
 LAHTI, SYSMA = places.resolve("Lahti"), places.resolve("Sysmä")
 
@@ -29,20 +28,30 @@ def test_a_theme_gets_services_and_events_of_that_theme_in_the_persons_county(cl
             assert s.card.id.startswith("paijat-hame:")
     # every suggestion serves the theme: tagged with it in the directory
     assert {s.card.name.value for s in found[:3]} <= {
-        "Perheiden luontoretki", "Tuolijumppa ikäihmisille", "Lauantain luontokävely", "Liikuntapalvelut",
-        "Luontopolut ja ulkoilureitit", "Rentoutus ja hengitys", "Vesijumppa ikäihmisille"} | {
-        s.card.name.value for s in found if s.is_event}
+        "Perheiden luontoretki",
+        "Tuolijumppa ikäihmisille",
+        "Lauantain luontokävely",
+        "Liikuntapalvelut",
+        "Luontopolut ja ulkoilureitit",
+        "Rentoutus ja hengitys",
+        "Vesijumppa ikäihmisille",
+    } | {s.card.name.value for s in found if s.is_event}
 
 
 def test_suggestions_come_nearby_first_then_free_then_low_threshold(client: DirectoryClient) -> None:
+    mixed_nearness = mixed_price = 0  # the orderings below were really put to the test
     for theme in all_themes():
         found = recommend.suggestions_for(client, theme, LAHTI, "fi")
+        assert found, theme.key
         nearness = [s.nearness for s in found]
         assert nearness == sorted(nearness), theme.key
+        mixed_nearness += len(set(nearness)) > 1
         for group in (recommend.HERE, recommend.COUNTY):
             same = [s for s in found if s.nearness == group and s.is_event]
             free = [s.free for s in same]
             assert free == sorted(free, reverse=True), theme.key  # free ones before paid ones
+            mixed_price += len(set(free)) > 1
+    assert mixed_nearness and mixed_price
 
 
 def test_events_in_the_own_town_come_before_the_same_elsewhere(client: DirectoryClient) -> None:
@@ -53,6 +62,7 @@ def test_events_in_the_own_town_come_before_the_same_elsewhere(client: Directory
 def test_each_group_is_suggested_once_at_its_next_date(client: DirectoryClient) -> None:
     found = recommend.suggestions_for(client, by_key("community"), SYSMA, "fi")
     names = [(s.is_event, s.card.name.value) for s in found]
+    assert any(is_event for is_event, _ in names)
     assert len(names) == len(set(names))
 
 
@@ -60,12 +70,21 @@ def test_past_and_cancelled_events_never_appear(directory_url: str) -> None:
     client = DirectoryClient(directory_url)
     now = utc_now()
     with db.open_session(directory_url) as session:
-        for key, start, status in [("past", now - timedelta(hours=1), "EventScheduled"),
-                                   ("cancelled", now + timedelta(days=1), "EventCancelled"),
-                                   ("coming", now + timedelta(days=1), "EventScheduled")]:
-            event = Event(id=f"test:{key}", super_event_id=f"test:{key}", start_time=start,
-                          end_time=start + timedelta(hours=1), event_status=status, county_code="satakunta",
-                          municipality_code="609", is_free=True)
+        for key, start, status in [
+            ("past", now - timedelta(hours=1), "EventScheduled"),
+            ("cancelled", now + timedelta(days=1), "EventCancelled"),
+            ("coming", now + timedelta(days=1), "EventScheduled"),
+        ]:
+            event = Event(
+                id=f"test:{key}",
+                super_event_id=f"test:{key}",
+                start_time=start,
+                end_time=start + timedelta(hours=1),
+                event_status=status,
+                county_code="satakunta",
+                municipality_code="609",
+                is_free=True,
+            )
             event.texts = [EventText(kind="Name", language="fi", value=f"Testitapahtuma {key}")]
             event.themes = [EventTheme(theme="culture")]
             session.add(event)
@@ -74,7 +93,8 @@ def test_past_and_cancelled_events_never_appear(directory_url: str) -> None:
         names = {c.name.value for c in client.upcoming_events("culture", "satakunta", "fi", limit=100)}
         assert "Testitapahtuma coming" in names
         assert "Testitapahtuma past" not in names and "Testitapahtuma cancelled" not in names
-        assert all(c.start > datetime.now(c.start.tzinfo) for c in client.upcoming_events("culture", "satakunta", "fi"))
+        upcoming = client.upcoming_events("culture", "satakunta", "fi")
+        assert upcoming and all(c.start > datetime.now(c.start.tzinfo) for c in upcoming)
     finally:
         with db.open_session(directory_url) as session:
             for key in ("past", "cancelled", "coming"):
@@ -92,19 +112,30 @@ def test_without_a_municipality_only_online_and_national_options_are_given(clien
 
 
 def finished_tracker(answers: dict, language: str = "fi", municipality="Lahti", status="running", **slots):
-    return make_tracker("x", "answer_survey", earlier_user_messages=9, slots={
-        "language": language, "municipality": municipality, "survey_answers": answers, "survey_status": status,
-        "notice_given": True, **slots})
-
-
-def run(action, tracker):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}, dispatcher.messages
+    return make_tracker(
+        "x",
+        "answer_survey",
+        earlier_user_messages=9,
+        slots={
+            "language": language,
+            "municipality": municipality,
+            "survey_answers": answers,
+            "survey_status": status,
+            "notice_given": True,
+            **slots,
+        },
+    )
 
 
 def all_answers(default: str = "regularly", **overrides: str) -> dict:
     return {t.key: overrides.get(t.key, default) for t in all_themes()}
+
+
+def more_button(theme: str, language: str) -> dict[str, str]:
+    return {
+        "title": catalogue.text("button_more_theme", language, theme=by_key(theme).name(language)),
+        "payload": f'/more_recommendations{{"survey_theme": "{theme}"}}',
+    }
 
 
 @pytest.fixture
@@ -114,74 +145,125 @@ def reporting_url(tmp_path) -> str:
     return url
 
 
-@pytest.mark.parametrize("language, intro, header, next_time", [
-    ("fi", "Tässä ehdotuksia", "Luonto (vastasit: en nyt)", "Seuraava kerta:"),
-    ("sv", "Här är förslag", "Natur (du svarade: inte nu)", "Nästa gång:"),
-    ("en", "Here are suggestions", "Nature (you answered: not now)", "Next time:"),
-])
-def test_not_now_themes_get_suggestions_in_the_persons_language(sqlite_client, reporting_url, language, intro,
-                                                                header, next_time) -> None:
+@pytest.mark.parametrize(
+    "language, intro, place, header, next_time",
+    [
+        ("fi", "Tässä ehdotuksia", "Lahti", "Luonto (vastasit: en nyt)", "Seuraava kerta:"),
+        ("sv", "Här är förslag", "Lahtis", "Natur (du svarade: inte nu)", "Nästa gång:"),
+        ("en", "Here are suggestions", "Lahti", "Nature (you answered: not now)", "Next time:"),
+    ],
+)
+def test_not_now_themes_get_suggestions_in_the_persons_language(
+    sqlite_client, reporting_url, language, intro, place, header, next_time
+) -> None:
     action = ActionRecommendWellbeingServices(sqlite_client, reporting_url)
     answers = all_answers(nature="not_now", sleep="sometimes")
-    slots, messages = run(action, finished_tracker(answers, language))
-    texts = [m["text"] for m in messages]
-    assert intro in texts[0] and "Lahti" in texts[0]  # Lahtis in Swedish
-    assert texts[1].startswith(header)  # not now before sometimes
+    events, said = run_action(action, finished_tracker(answers, language))
+    texts = [m["text"] for m in said]
+    assert events == [SlotSet("survey_status", "completed"), SlotSet("survey_shown", {"nature": 3, "sleep": 3})]
+    assert texts[0] == catalogue.text("survey_results_intro", language, place=place)  # Lahtis in Swedish
+    assert intro in texts[0]
+    assert texts[1].startswith(header + "\n")  # not now before sometimes
     assert next_time in texts[1]
     assert texts[2].startswith({"fi": "Uni ja lepo", "sv": "Sömn och vila", "en": "Sleep and rest"}[language])
-    summary = messages[-1]
-    assert [b["payload"] for b in summary["buttons"]] == ['/more_recommendations{"survey_theme": "nature"}',
-                                                          '/more_recommendations{"survey_theme": "sleep"}']
-    assert slots["survey_shown"] == {"nature": 3, "sleep": 3}
+    assert texts[3] == catalogue.text("note_sample_data", language)
+    themes = ", ".join(by_key(key).name(language) for key in ("nature", "sleep"))
+    assert said[4:] == [
+        bot_message(
+            catalogue.text("survey_summary", language, themes=themes),
+            [more_button("nature", language), more_button("sleep", language)],
+        )
+    ]
 
 
 def test_an_event_says_what_when_where_price_and_where_to_find_more(sqlite_client, reporting_url) -> None:
-    _, messages = run(ActionRecommendWellbeingServices(sqlite_client, reporting_url),
-                      finished_tracker(all_answers(culture="not_now")))
-    text = messages[1]["text"]
+    events, said = run_action(
+        ActionRecommendWellbeingServices(sqlite_client, reporting_url), finished_tracker(all_answers(culture="not_now"))
+    )
+    assert events == [SlotSet("survey_status", "completed"), SlotSet("survey_shown", {"culture": 3})]
+    text = said[1]["text"]
+    assert text.startswith("Kulttuuri (vastasit: en nyt)\n")
     assert "Seuraava kerta:" in text and " klo " in text  # when
     assert "Paikka:" in text and "Lahti" in text  # where
     assert "Maksuton." in text  # price
     assert "https://paijatha.fi" in text  # a link
-    assert any("esimerkkitietoja" in m["text"] for m in messages)  # sample data is said to be such
+    assert said[2] == bot_message(catalogue.text("note_sample_data", "fi"))  # sample data is said to be such
 
 
 def test_nothing_nearby_is_said_and_the_county_wide_options_are_given(sqlite_client, reporting_url) -> None:
-    _, messages = run(ActionRecommendWellbeingServices(sqlite_client, reporting_url),
-                      finished_tracker(all_answers(eating="not_now"), municipality="Sysmä"))
-    assert "Lähelläsi ei nyt ole" in messages[1]["text"]
+    events, said = run_action(
+        ActionRecommendWellbeingServices(sqlite_client, reporting_url),
+        finished_tracker(all_answers(eating="not_now"), municipality="Sysmä"),
+    )
+    assert events[0] == SlotSet("survey_status", "completed")
+    assert said[0]["text"] == catalogue.text("survey_results_intro", "fi", place="Sysmä")
+    header = "Ruoka ja syöminen (vastasit: en nyt)"
+    assert said[1]["text"].startswith(f"{header}\n\n{catalogue.text('survey_nothing_nearby', 'fi')}\n")
+    assert "Lähelläsi ei nyt ole" in said[1]["text"]
 
 
 def test_not_now_for_mood_also_offers_a_person(sqlite_client, reporting_url) -> None:
-    _, messages = run(ActionRecommendWellbeingServices(sqlite_client, reporting_url),
-                      finished_tracker(all_answers(mood="not_now"), language="sv"))
-    assert messages[-1]["buttons"] == [{"title": "Prata med en människa", "payload": "/human_handoff"}]
-    _, messages = run(ActionRecommendWellbeingServices(sqlite_client, reporting_url),
-                      finished_tracker(all_answers(nature="not_now", mood="sometimes")))
-    assert all(b["payload"] != "/human_handoff" for m in messages for b in m.get("buttons", []))
+    _, said = run_action(
+        ActionRecommendWellbeingServices(sqlite_client, reporting_url),
+        finished_tracker(all_answers(mood="not_now"), language="sv"),
+    )
+    assert said[-1] == bot_message(
+        catalogue.text("survey_offer_person", "sv"), [{"title": "Prata med en människa", "payload": "/human_handoff"}]
+    )
+    _, said = run_action(
+        ActionRecommendWellbeingServices(sqlite_client, reporting_url),
+        finished_tracker(all_answers(nature="not_now", mood="sometimes")),
+    )
+    buttons = [b["payload"] for m in said for b in m["buttons"]]
+    assert buttons == [
+        '/more_recommendations{"survey_theme": "nature"}',
+        '/more_recommendations{"survey_theme": "mood"}',
+    ]
+    assert "/human_handoff" not in buttons
 
 
 def test_all_going_well_gets_thanks_and_no_list(sqlite_client, reporting_url) -> None:
-    slots, messages = run(ActionRecommendWellbeingServices(sqlite_client, reporting_url),
-                          finished_tracker(all_answers()))
-    assert len(messages) == 1 and "Kiitos vastauksista" in messages[0]["text"]
+    events, said = run_action(
+        ActionRecommendWellbeingServices(sqlite_client, reporting_url), finished_tracker(all_answers())
+    )
+    assert events == [SlotSet("survey_status", "completed")]
+    assert said == [
+        bot_message(
+            catalogue.text("survey_all_good", "fi"),
+            [{"title": "Harrastukset ja tapahtumat", "payload": "/wellbeing_activities"}],
+        )
+    ]
+    assert "Kiitos vastauksista" in said[0]["text"]
 
 
 def test_at_most_four_themes_at_once_and_the_rest_behind_buttons(sqlite_client, reporting_url) -> None:
-    _, messages = run(ActionRecommendWellbeingServices(sqlite_client, reporting_url),
-                      finished_tracker(all_answers("not_now")))
-    headers = [m for m in messages if "(vastasit:" in m["text"]]
-    assert len(headers) == 4
-    summary = next(m for m in messages if m["text"].startswith("Yhteenveto"))
+    events, said = run_action(
+        ActionRecommendWellbeingServices(sqlite_client, reporting_url), finished_tracker(all_answers("not_now"))
+    )
+    first_four = [t.key for t in all_themes()][:4]
+    assert events == [SlotSet("survey_status", "completed"), SlotSet("survey_shown", dict.fromkeys(first_four, 3))]
+    headers = [m["text"].split("\n", 1)[0] for m in said if "(vastasit:" in m["text"]]
+    assert headers == [f"{by_key(key).name('fi')} (vastasit: en nyt)" for key in first_four]
+    summary = next(m for m in said if m["text"].startswith("Yhteenveto"))
+    rest = ", ".join(t.name("fi") for t in all_themes()[4:])
+    assert summary["text"].endswith(" " + catalogue.text("survey_more_themes_left", "fi", themes=rest))
+    assert summary["buttons"] == [more_button(t.key, "fi") for t in all_themes()]
     assert len(summary["buttons"]) == len(all_themes())
 
 
 def test_the_anonymous_figures_are_counted_and_a_stop_counts_nothing(sqlite_client, reporting_url) -> None:
     action = ActionRecommendWellbeingServices(sqlite_client, reporting_url)
-    run(action, finished_tracker(all_answers(nature="not_now", mood="skip"), status="running"))
-    run(action, finished_tracker(all_answers(nature="not_now"), status="running"))
-    slots, messages = run(action, finished_tracker({"nature": "not_now"}, status="stopped"))
-    assert "ei tallennettu" in messages[0]["text"] and slots["survey_answers"] is None
+    run_action(action, finished_tracker(all_answers(nature="not_now", mood="skip"), status="running"))
+    run_action(action, finished_tracker(all_answers(nature="not_now"), status="running"))
+    events, said = run_action(action, finished_tracker({"nature": "not_now"}, status="stopped"))
+    assert events == [SlotSet("survey_status", "stopped"), SlotSet("survey_answers", None)]
+    assert said == [
+        bot_message(
+            catalogue.text("survey_stopped", "fi"),
+            [{"title": "Aloita kysely alusta", "payload": "/start_wellbeing_survey"}],
+        )
+    ]
+    assert "ei tallennettu" in said[0]["text"]
     month = datetime.now().strftime("%Y-%m")
     counts = wellbeing_counts(month, reporting_url)
     assert counts[("398", "nature", "not_now")] == 2
@@ -192,22 +274,49 @@ def test_the_anonymous_figures_are_counted_and_a_stop_counts_nothing(sqlite_clie
 def test_more_continues_where_the_first_page_ended(sqlite_client) -> None:
     action = ActionShowMoreRecommendations(sqlite_client)
     first = recommend.suggestions_for(sqlite_client, by_key("community"), LAHTI, "fi")
-    tracker = make_tracker("lisää yhteisöstä", "more_recommendations", slots={
-        "municipality": "Lahti", "survey_answers": all_answers(community="not_now"), "survey_status": "completed",
-        "survey_shown": {"community": 3}})
-    slots, messages = run(action, tracker)
-    assert first[3].card.name.value in messages[0]["text"]
-    assert first[0].card.name.value not in messages[0]["text"].split("\n\n", 1)[1]
-    assert slots["survey_shown"] == {"community": 6}
+    assert len(first) > 3  # there is a second page to show
+    tracker = make_tracker(
+        "lisää yhteisöstä",
+        "more_recommendations",
+        slots={
+            "municipality": "Lahti",
+            "survey_answers": all_answers(community="not_now"),
+            "survey_status": "completed",
+            "survey_shown": {"community": 3},
+        },
+    )
+    events, said = run_action(action, tracker)
+    assert events == [SlotSet("survey_shown", {"community": 6})]
+    header, listed = said[0]["text"].split("\n\n", 1)
+    assert header == "Ystävät ja yhteisö (vastasit: en nyt)"
+    assert first[3].card.name.value in listed
+    assert first[0].card.name.value not in listed
 
 
 def test_more_without_a_questionnaire_offers_it(sqlite_client) -> None:
-    _, messages = run(ActionShowMoreRecommendations(sqlite_client), make_tracker("more", "more_recommendations",
-                                                                                  slots={"language": "en"}))
-    assert messages[0]["buttons"][0]["payload"] == "/start_wellbeing_survey"
+    events, said = run_action(
+        ActionShowMoreRecommendations(sqlite_client),
+        make_tracker("more", "more_recommendations", slots={"language": "en"}),
+    )
+    assert events == []
+    assert said == [
+        bot_message(
+            catalogue.text("survey_more_needs_survey", "en", count=len(all_themes())),
+            [{"title": "Do the wellbeing check", "payload": "/start_wellbeing_survey"}],
+        )
+    ]
 
 
 def test_a_directory_that_is_down_gets_a_clear_answer(reporting_url) -> None:
     down = DirectoryClient("postgresql://nobody@127.0.0.1:1/none")
-    _, messages = run(ActionRecommendWellbeingServices(down, reporting_url), finished_tracker(all_answers(nature="not_now")))
-    assert "116117" in messages[-1]["text"] and "112" in messages[-1]["text"]
+    events, said = run_action(
+        ActionRecommendWellbeingServices(down, reporting_url), finished_tracker(all_answers(nature="not_now"))
+    )
+    assert events == [SlotSet("survey_status", "completed")]
+    assert said == [
+        bot_message(catalogue.text("survey_results_intro", "fi", place="Lahti")),
+        bot_message(
+            catalogue.text("directory_down", "fi"), [{"title": "Puhu ihmisen kanssa", "payload": "/human_handoff"}]
+        ),
+    ]
+    assert "116117" in said[-1]["text"] and "112" in said[-1]["text"]

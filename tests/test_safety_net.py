@@ -1,4 +1,5 @@
 """The deterministic safety net: clear emergency and crisis wording wins over any classifier guess."""
+
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
@@ -7,28 +8,70 @@ from opastin.safety import assess, override_intent
 
 EMERGENCIES = [
     # fi
-    "Mieheni ei hengitä!!", "isä ei herää", "äiti on tajuton lattialla", "mulla on kova rintakipu ja käsi puutuu",
-    "kipua rinnassa ja hikoiluttaa", "luulen että isällä on aivohalvaus, suupieli roikkuu", "lapsi nieli pesuainetta",
-    "vuotaa tosi paljon verta", "talo palaa", "mummi kouristelee", "ei saa henkeä", "hengitys on pysähtynyt",
+    "Mieheni ei hengitä!!",
+    "isä ei herää",
+    "äiti on tajuton lattialla",
+    "mulla on kova rintakipu ja käsi puutuu",
+    "kipua rinnassa ja hikoiluttaa",
+    "luulen että isällä on aivohalvaus, suupieli roikkuu",
+    "lapsi nieli pesuainetta",
+    "vuotaa tosi paljon verta",
+    "talo palaa",
+    "mummi kouristelee",
+    "ei saa henkeä",
+    "hengitys on pysähtynyt",
     "aiti ei hengita",  # without ä
-    "vauva joi klooria", "lapsi söi tiskiainetta",
+    "vauva joi klooria",
+    "lapsi söi tiskiainetta",
     # sv
-    "pappa andas inte", "min man är medvetslös", "hon har ont i bröstet", "jag tror det är en stroke",
-    "barnet har svalt tvättmedel", "det brinner i köket", "barnet har druckit diskmedel", "han blöder kraftigt", "mamma vaknar inte",
+    "pappa andas inte",
+    "min man är medvetslös",
+    "hon har ont i bröstet",
+    "jag tror det är en stroke",
+    "barnet har svalt tvättmedel",
+    "det brinner i köket",
+    "barnet har druckit diskmedel",
+    "han blöder kraftigt",
+    "mamma vaknar inte",
     # en
-    "my husband is not breathing", "he collapsed and is unconscious", "severe chest pain", "i think she has a stroke",
-    "child swallowed pills", "my son drank bleach", "my house is on fire", "he cant breathe", "she won't wake up", "bleeding won't stop",
+    "my husband is not breathing",
+    "he collapsed and is unconscious",
+    "severe chest pain",
+    "i think she has a stroke",
+    "child swallowed pills",
+    "my son drank bleach",
+    "my house is on fire",
+    "he cant breathe",
+    "she won't wake up",
+    "bleeding won't stop",
 ]
 CRISES = [
-    "en jaksa enää elää", "mietin itsemurhaa", "haluan kuolla", "mies lyö minua", "väkivaltaa kotona",
-    "jag vill inte leva längre", "jag har självmordstankar", "min sambo slår mig", "våld i hemmet",
-    "I want to die", "I don't want to live anymore", "thinking about suicide", "my partner hits me", "domestic violence",
+    "en jaksa enää elää",
+    "mietin itsemurhaa",
+    "haluan kuolla",
+    "mies lyö minua",
+    "väkivaltaa kotona",
+    "jag vill inte leva längre",
+    "jag har självmordstankar",
+    "min sambo slår mig",
+    "våld i hemmet",
+    "I want to die",
+    "I don't want to live anymore",
+    "thinking about suicide",
+    "my partner hits me",
+    "domestic violence",
 ]
 HARMLESS = [
-    "mistä saan hammaslääkärin ajan", "en halua kuolla tähän flunssaan, mitä teen", "hän ei ole tajuton, vain väsynyt",
-    "it is not chest pain, just a cough", "I don't want to die of boredom at home, any hobbies?",
-    "var finns rådgivningen i Vanda", "milloin terveysasema on auki", "how much does the dentist cost",
-    "hengitystieinfektio, tarvitsenko lääkärin", "jag vill boka tid",
+    "mistä saan hammaslääkärin ajan",
+    "en halua kuolla tähän flunssaan, mitä teen",
+    "hän ei ole tajuton, vain väsynyt",
+    "it is not chest pain, just a cough",
+    "I don't want to die of boredom at home, any hobbies?",
+    "var finns rådgivningen i Vanda",
+    "milloin terveysasema on auki",
+    "how much does the dentist cost",
+    "hengitystieinfektio, tarvitsenko lääkärin",
+    "jag vill boka tid",
 ]
 
 

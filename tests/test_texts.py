@@ -1,4 +1,5 @@
 """Every user-facing text exists in Finnish, Swedish and English."""
+
 import glob
 import re
 
@@ -28,6 +29,7 @@ def test_action_messages_exist_in_all_languages_with_the_same_placeholders(key: 
 @pytest.mark.parametrize("name", sorted(_domain_responses()))
 def test_domain_responses_exist_in_all_languages(name: str) -> None:
     variants = _domain_responses()[name]
+    assert variants, f"{name} has no variants"
     by_language: dict = {}
     for variant in variants:
         conditions = {c["name"]: c["value"] for c in variant.get("condition", [])}

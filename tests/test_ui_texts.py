@@ -1,4 +1,5 @@
 """The interfaces' texts live in texts/ui.yml only, and the scripts the server assembles from them work."""
+
 from __future__ import annotations
 
 import json
@@ -109,8 +110,10 @@ def test_no_text_can_break_out_of_the_script(tmp_path: Path) -> None:
     assert json.loads(literal)["fi"]["x"] == evil  # the person still sees the text as written
 
 
-@pytest.mark.parametrize("variants", [{"fi": "Kyllä", "en": "Yes"}, {"fi": "Kyllä", "sv": " ", "en": "Yes"},
-                                      {"fi": "Kyllä", "sv": False, "en": "Yes"}])
+@pytest.mark.parametrize(
+    "variants",
+    [{"fi": "Kyllä", "en": "Yes"}, {"fi": "Kyllä", "sv": " ", "en": "Yes"}, {"fi": "Kyllä", "sv": False, "en": "Yes"}],
+)
 def test_a_text_missing_in_a_language_stops_the_server(variants: dict, tmp_path: Path) -> None:
     path = tmp_path / "ui.yml"
     path.write_text(yaml.safe_dump({"webchat": {"helpful": variants}}), encoding="utf-8")

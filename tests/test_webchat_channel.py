@@ -1,4 +1,5 @@
 """The web chat channel's parts that need no server: the message streams and the privacy scrub."""
+
 import asyncio
 
 import pytest
@@ -45,7 +46,9 @@ def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_output_channel_publishes_text_and_buttons_whole() -> None:
     hub = Hub()
     output = WebchatOutput(hub)
-    asyncio.run(output.send_response("r" * 16, {"text": "Valitse:\n\n- yksi", "buttons": [{"title": "A", "payload": "/a"}]}))
+    asyncio.run(
+        output.send_response("r" * 16, {"text": "Valitse:\n\n- yksi", "buttons": [{"title": "A", "payload": "/a"}]})
+    )
     [(_, message)] = hub.since("r" * 16, 0)
     assert message == {"from": "bot", "text": "Valitse:\n\n- yksi", "buttons": [{"title": "A", "payload": "/a"}]}
 
@@ -56,11 +59,16 @@ class FakeRequest:
         self.headers = {"origin": origin} if origin else {}
 
 
-@pytest.mark.parametrize("body, status, words", [
-    (b"not json", 400, "JSON"), (b"[1]", 400, "object"), (b'{"sender": "x", "message": "hi"}', 400, "sender"),
-    (b'{"sender": "abcdefghijklmnop", "message": "  "}', 400, "non-empty"),
-    (b'{"sender": "abcdefghijklmnop", "message": "' + b"a" * 2001 + b'"}', 413, "2000"),
-])
+@pytest.mark.parametrize(
+    "body, status, words",
+    [
+        (b"not json", 400, "JSON"),
+        (b"[1]", 400, "object"),
+        (b'{"sender": "x", "message": "hi"}', 400, "sender"),
+        (b'{"sender": "abcdefghijklmnop", "message": "  "}', 400, "non-empty"),
+        (b'{"sender": "abcdefghijklmnop", "message": "' + b"a" * 2001 + b'"}', 413, "2000"),
+    ],
+)
 def test_bad_requests_get_a_clear_error(body: bytes, status: int, words: str) -> None:
     with pytest.raises(RequestError, match=words) as error:
         WebchatInput._message(FakeRequest(body))
@@ -68,24 +76,34 @@ def test_bad_requests_get_a_clear_error(body: bytes, status: int, words: str) ->
 
 
 def test_only_a_known_language_goes_into_the_metadata() -> None:
-    sender, text, metadata = WebchatInput._message(FakeRequest(
-        b'{"sender": "abcdefghijklmnop", "message": "hej", "metadata": {"language": "sv", "page": "/x?id=1"}}'))
+    sender, text, metadata = WebchatInput._message(
+        FakeRequest(
+            b'{"sender": "abcdefghijklmnop", "message": "hej", "metadata": {"language": "sv", "page": "/x?id=1"}}'
+        )
+    )
     assert metadata == {"language": "sv"}
-    _, _, metadata = WebchatInput._message(FakeRequest(
-        b'{"sender": "abcdefghijklmnop", "message": "hej", "metadata": {"language": "<b>"}}'))
+    _, _, metadata = WebchatInput._message(
+        FakeRequest(b'{"sender": "abcdefghijklmnop", "message": "hej", "metadata": {"language": "<b>"}}')
+    )
     assert metadata == {}
 
 
 def test_cors_is_given_only_to_allowed_sites() -> None:
     channel = WebchatInput(allowed_origins=["https://www.paijatha.fi"])
-    assert channel.cors(FakeRequest(b"", "https://www.paijatha.fi"))["Access-Control-Allow-Origin"] == "https://www.paijatha.fi"
+    assert (
+        channel.cors(FakeRequest(b"", "https://www.paijatha.fi"))["Access-Control-Allow-Origin"]
+        == "https://www.paijatha.fi"
+    )
     assert channel.cors(FakeRequest(b"", "https://evil.example")) == {}
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Hetu 131052-308T ja posti matti@example.fi", "Hetu […] ja posti […]"),
-    ("Soita 040 123 4567 tai +358 40 123 4567", "Soita […] tai […]"),
-    ("Palvelu oli hyvä, kiitos! Jonotin 10 min klo 9.30.", "Palvelu oli hyvä, kiitos! Jonotin 10 min klo 9.30."),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Hetu 131052-308T ja posti matti@example.fi", "Hetu […] ja posti […]"),
+        ("Soita 040 123 4567 tai +358 40 123 4567", "Soita […] tai […]"),
+        ("Palvelu oli hyvä, kiitos! Jonotin 10 min klo 9.30.", "Palvelu oli hyvä, kiitos! Jonotin 10 min klo 9.30."),
+    ],
+)
 def test_feedback_comments_lose_identifiers(text: str, expected: str) -> None:
     assert scrub(text) == expected

@@ -1,4 +1,5 @@
 """Hand-over in real browsers: a person asks for a human, an agent takes over in the console, hands back."""
+
 from __future__ import annotations
 
 import uuid
@@ -7,8 +8,8 @@ from playwright.sync_api import expect
 from sqlalchemy import update
 
 from opastin.handoff import agents
-from opastin.handoff.records import OPEN_STATES, Handoff
 from opastin.handoff.queue import HandoffStore
+from opastin.handoff.records import OPEN_STATES, Handoff
 from tests.browser.test_webchat import audit, bot, send
 
 PASSWORD = "pitkä-ja-hyvä-salasana"
@@ -20,8 +21,9 @@ def empty_queue(store: HandoffStore) -> None:
         session.execute(update(Handoff).where(Handoff.status.in_(OPEN_STATES)).values(status="closed"))
 
 
-def test_a_person_and_an_agent_talk_and_the_bot_takes_over_again(browser, stack: dict, chat_url: str,
-                                                                 artifacts) -> None:
+def test_a_person_and_an_agent_talk_and_the_bot_takes_over_again(
+    browser, stack: dict, chat_url: str, artifacts
+) -> None:
     username = f"anna-{uuid.uuid4().hex[:6]}"
     agents.add_agent(HandoffStore(stack["handoff"]), username, PASSWORD, "paijat-hame", "Anna")
     empty_queue(HandoffStore(stack["handoff"]))

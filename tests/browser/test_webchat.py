@@ -1,4 +1,5 @@
 """The website chat in a real browser, as residents use it: three languages, reload, keyboard, hostile text."""
+
 from __future__ import annotations
 
 import http.server
@@ -10,21 +11,31 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from opastin.figures import feedback_rows
 from opastin.devstack import free_port
+from opastin.figures import feedback_rows
 from tests.browser.conftest import AXE
 
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def send(page: Page, text: str) -> None:
+    """Types and sends a message; returns once it shows in the log as the person's newest message."""
+    mine = page.locator(".opastin-you")
+    before = mine.count()
     page.locator("#opastin-input").fill(text)
     page.locator("#opastin-input").press("Enter")
+    expect(mine).to_have_count(before + 1)
 
 
 def bot(page: Page, text: str):
-    """The newest bot message containing the text (waits for it)."""
-    message = page.locator(".opastin-bot").filter(has_text=text).last
+    """The newest bot message that came after the person's last message and contains `text` (waits for it).
+
+    Only messages after the person's last one count, so an earlier answer never satisfies the wait."""
+    assert text.strip(), "wait for a text the answer must contain: an empty one matches any message"
+    since_last = page.locator(".opastin-you").last.locator(
+        "xpath=following-sibling::div[contains(concat(' ', normalize-space(@class), ' '), ' opastin-bot ')]"
+    )
+    message = since_last.filter(has_text=text).last
     expect(message).to_be_visible()
     return message
 
@@ -33,14 +44,17 @@ def choice(page: Page, title: str):
     return page.locator(".opastin-choice:not([disabled])").filter(has_text=title).first
 
 
-@pytest.mark.parametrize("path, question, town, answer_words, send_label, emergency", [
-    ("", "tarvitsen hammaslääkärin", "Lahti", "Puhelin", "Lähetä", "soita 112"),
-    ("sv.html", "jag behöver en tandläkare", "Lahtis", "Telefon", "Skicka", "Ring 112"),
-    ("en.html", "i need a dentist", "Lahti", "Phone", "Send", "call 112"),
-])
-def test_a_conversation_with_buttons_in_each_language(page: Page, chat_url: str, path: str, question: str,
-                                                      town: str, answer_words: str, send_label: str,
-                                                      emergency: str) -> None:
+@pytest.mark.parametrize(
+    "path, question, town, answer_words, send_label, emergency",
+    [
+        ("", "tarvitsen hammaslääkärin", "Lahti", "Puhelin", "Lähetä", "soita 112"),
+        ("sv.html", "jag behöver en tandläkare", "Lahtis", "Telefon", "Skicka", "Ring 112"),
+        ("en.html", "i need a dentist", "Lahti", "Phone", "Send", "call 112"),
+    ],
+)
+def test_a_conversation_with_buttons_in_each_language(
+    page: Page, chat_url: str, path: str, question: str, town: str, answer_words: str, send_label: str, emergency: str
+) -> None:
     page.goto(chat_url + path)
     # before the first message: not for emergencies, and what happens to what you write
     expect(page.locator(".opastin-emergency")).to_contain_text(emergency)
@@ -64,7 +78,7 @@ def test_a_reload_and_another_page_keep_the_conversation(page: Page, chat_url: s
     page.reload()
     expect(page.locator(".opastin-message")).to_have_count(before)
     send(page, "milloin terveysasema on auki")
-    bot(page, "Hollola")  # the municipality is remembered: the same conversation goes on
+    bot(page, "Näistä saat apua (Hollola):")  # the municipality is remembered: the same conversation goes on
     page.goto(chat_url + "sivu.html")  # another page of the site, chat behind the button
     page.get_by_role("button", name="Avaa chat").click()
     expect(page.locator(".opastin-you").filter(has_text="milloin terveysasema on auki")).to_be_visible()
@@ -78,9 +92,10 @@ def test_the_language_switch_changes_the_texts_and_the_answers(page: Page, chat_
     expect(page.get_by_role("button", name="Skicka", exact=True)).to_be_visible()
     expect(page.get_by_label("Skriv ditt meddelande")).to_be_visible()
     send(page, "hammaslääkäri")  # Finnish words, but the page asks for Swedish
-    bot(page, "kommun")
+    bot(page, "I vilken kommun bor du?")
     page.get_by_role("button", name="English").click()
     send(page, "Lahti")
+    bot(page, "Here is where to get help (Lahti):")
     bot(page, "Phone")
 
 
@@ -100,13 +115,19 @@ def test_hostile_html_is_shown_as_text_and_never_run(page: Page, chat_url: str) 
     page.goto(chat_url)
     send(page, HOSTILE)
     expect(page.locator(".opastin-you").last).to_contain_text('<img src=x onerror="window.__pwned=1">')
-    bot(page, "")  # the bot answered something
+    # the same text as a place name: the bot's answer repeats it ("En tunnista kuntaa …"), so it is in a bot message too
+    send(page, "/inform_municipality" + json.dumps({"municipality": HOSTILE}))
+    answer = bot(page, 'En tunnista kuntaa "<img src=x onerror="window.__pwned=1">')
+    expect(answer.locator("a")).to_have_count(0)
     # what a bot or an agent could send: rendered by the same code the chat uses
-    rendered = page.evaluate("""(text) => {
+    rendered = page.evaluate(
+        """(text) => {
         const node = window.OpastinChat.renderText(text);
         document.querySelector('.opastin-log').appendChild(node);
         return {html: node.innerHTML, links: [...node.querySelectorAll('a')].map(a => a.getAttribute('href'))};
-    }""", HOSTILE + "\nsee https://example.fi/x?<b>y</b> or javascript:alert(1) and call 09 2525 0111\n- one\n- two")
+    }""",
+        HOSTILE + "\nsee https://example.fi/x?<b>y</b> or javascript:alert(1) and call 09 2525 0111\n- one\n- two",
+    )
     assert page.locator(".opastin-log img, .opastin-log script").count() == 0
     assert page.evaluate("window.__pwned") is None
     assert all(href.startswith(("https://", "tel:")) for href in rendered["links"]), rendered["links"]
@@ -138,7 +159,7 @@ def test_a_conversation_by_keyboard_only(page: Page, chat_url: str) -> None:
 def test_feedback_at_the_end_is_stored_without_identifiers(page: Page, chat_url: str, stack: dict) -> None:
     page.goto(chat_url)
     send(page, "kiitos, hei")
-    bot(page, "")
+    bot(page, "Olen Opastin, automaattinen neuvontabotti, en ihminen.")  # the first answer begins with the notice
     page.get_by_role("button", name="Lopeta keskustelu").click()
     expect(page.get_by_role("heading", name="Oliko tästä keskustelusta apua?")).to_be_focused()
     page.get_by_role("button", name="Lähetä palaute").click()
@@ -159,7 +180,8 @@ def test_a_county_site_embeds_the_chat_with_one_script_tag(page: Page, chat_url:
     (tmp_path / "index.html").write_text(
         f'<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Kommunens sida</title></head>'
         f'<body><main><h1>Kommunens sida</h1></main><script src="{chat_url}opastin.js" defer></script></body></html>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     port = free_port()
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -170,7 +192,7 @@ def test_a_county_site_embeds_the_chat_with_one_script_tag(page: Page, chat_url:
         expect(launcher).to_have_css("background-color", "rgb(11, 79, 138)")  # its stylesheet came along
         launcher.click()
         send(page, "hej")
-        bot(page, "")
+        bot(page, "Jag är Opastin, en automatisk rådgivningsbot")  # the Swedish page's language crossed origins
         expect(page.locator(".opastin-status")).not_to_contain_text("gick inte fram")
     finally:
         server.shutdown()
@@ -185,8 +207,9 @@ def audit(page: Page) -> dict:
 
 
 @pytest.mark.parametrize("width, name", [(1280, "desktop"), (320, "phone-320px")])
-def test_the_open_chat_has_no_axe_violations_and_fits_the_screen(browser, chat_url: str, artifacts: Path,
-                                                                 width: int, name: str) -> None:
+def test_the_open_chat_has_no_axe_violations_and_fits_the_screen(
+    browser, chat_url: str, artifacts: Path, width: int, name: str
+) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     try:
@@ -205,7 +228,9 @@ def test_the_open_chat_has_no_axe_violations_and_fits_the_screen(browser, chat_u
         context.close()
 
 
-def test_the_chat_button_on_other_pages_passes_the_audit_open_and_closed(browser, chat_url: str, artifacts: Path) -> None:
+def test_the_chat_button_on_other_pages_passes_the_audit_open_and_closed(
+    browser, chat_url: str, artifacts: Path
+) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     try:

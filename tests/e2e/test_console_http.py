@@ -1,4 +1,5 @@
 """The staff console's API on the real server: nothing without a login, and only one's own county."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ def api(stack: dict, path: str) -> str:
 
 def logged_in(stack: dict, username: str) -> requests.Session:
     session = requests.Session()
-    reply = session.post(api(stack, "login"), data=json.dumps({"username": username, "password": PASSWORD}),
-                         headers=HEADERS, timeout=10)
+    reply = session.post(
+        api(stack, "login"), data=json.dumps({"username": username, "password": PASSWORD}), headers=HEADERS, timeout=10
+    )
     assert reply.status_code == 200
     cookie = reply.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
@@ -40,31 +42,46 @@ def logged_in(stack: dict, username: str) -> requests.Session:
 def test_nothing_is_shown_without_a_login(stack: dict) -> None:
     for path in ("me", "queue", "stream", "conversations/abc"):
         assert requests.get(api(stack, path), timeout=10).status_code == 401, path
-    assert requests.post(api(stack, "conversations/abc/take"), data="{}", headers=HEADERS, timeout=10).status_code == 401
+    take = requests.post(api(stack, "conversations/abc/take"), data="{}", headers=HEADERS, timeout=10)
+    assert take.status_code == 401
     page = requests.get(f"{stack['base']}/webhooks/console/", timeout=10)
     assert page.status_code == 200 and "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
 
 
 def test_a_wrong_password_and_a_missing_header_are_refused(stack: dict, accounts: dict) -> None:
-    wrong = requests.post(api(stack, "login"), data=json.dumps({"username": accounts["satakunta"], "password": "x"}),
-                          headers=HEADERS, timeout=10)
+    wrong = requests.post(
+        api(stack, "login"),
+        data=json.dumps({"username": accounts["satakunta"], "password": "x"}),
+        headers=HEADERS,
+        timeout=10,
+    )
     assert wrong.status_code == 401 and "Set-Cookie" not in wrong.headers
-    no_header = requests.post(api(stack, "login"), timeout=10,
-                              data=json.dumps({"username": accounts["satakunta"], "password": PASSWORD}))
+    no_header = requests.post(
+        api(stack, "login"), timeout=10, data=json.dumps({"username": accounts["satakunta"], "password": PASSWORD})
+    )
     assert no_header.status_code == 400
 
 
 def test_an_agent_sees_only_their_own_countys_queue(stack: dict, accounts: dict) -> None:
     store = HandoffStore(stack["handoff"])
-    queued = store.enqueue(sender=uuid.uuid4().hex, county="paijat-hame", language="fi", max_queue=50,
-                           transcript=[{"from": "person", "text": "hei"}])
+    queued = store.enqueue(
+        sender=uuid.uuid4().hex,
+        county="paijat-hame",
+        language="fi",
+        max_queue=50,
+        transcript=[{"from": "person", "text": "hei"}],
+    )
     lahti = logged_in(stack, accounts["paijat-hame"])
     pori = logged_in(stack, accounts["satakunta"])
     assert queued.handoff_id in [c["id"] for c in lahti.get(api(stack, "queue"), timeout=10).json()["conversations"]]
     assert queued.handoff_id not in [c["id"] for c in pori.get(api(stack, "queue"), timeout=10).json()["conversations"]]
     assert pori.get(api(stack, f"conversations/{queued.handoff_id}"), timeout=10).status_code == 404
-    assert pori.post(api(stack, f"conversations/{queued.handoff_id}/take"), data="{}", headers=HEADERS,
-                     timeout=10).status_code == 404
+    assert (
+        pori.post(
+            api(stack, f"conversations/{queued.handoff_id}/take"), data="{}", headers=HEADERS, timeout=10
+        ).status_code
+        == 404
+    )
     detail = lahti.get(api(stack, f"conversations/{queued.handoff_id}"), timeout=10).json()
     assert detail["transcript"] == [{"from": "person", "text": "hei"}]
 

@@ -1,4 +1,5 @@
 """The web chat channel over HTTP on the real server: errors, the push stream, the pages' protection."""
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,12 @@ def read_events(response: requests.Response, count: int) -> list[dict]:
 
 def test_the_answers_come_through_the_stream_and_again_after_a_reconnect(stack: dict) -> None:
     sender = uuid.uuid4().hex
-    posted = requests.post(url(stack, "message"), data=json.dumps(
-        {"sender": sender, "message": "tarvitsen hammaslääkärin", "metadata": {"language": "fi"}}),
-        headers={"Content-Type": "text/plain;charset=UTF-8"}, timeout=60)
+    posted = requests.post(
+        url(stack, "message"),
+        data=json.dumps({"sender": sender, "message": "tarvitsen hammaslääkärin", "metadata": {"language": "fi"}}),
+        headers={"Content-Type": "text/plain;charset=UTF-8"},
+        timeout=60,
+    )
     assert posted.json()["ok"] is True and posted.json()["last"] >= 1
     with requests.get(url(stack, "stream"), params={"sender": sender, "since": 0}, stream=True, timeout=10) as stream:
         assert stream.headers["Content-Type"].startswith("text/event-stream")
@@ -44,9 +48,12 @@ def test_the_answers_come_through_the_stream_and_again_after_a_reconnect(stack: 
 
 def test_bad_requests_get_a_clear_error_and_nothing_breaks(stack: dict) -> None:
     sender = uuid.uuid4().hex
-    cases = [("not json", 400), (json.dumps({"sender": "short", "message": "hei"}), 400),
-             (json.dumps({"sender": sender, "message": "ä" * 5000}), 413),
-             (json.dumps({"sender": sender, "message": "\u202e\u200b\x00 hei \U0001F600"}), 200)]
+    cases = [
+        ("not json", 400),
+        (json.dumps({"sender": "short", "message": "hei"}), 400),
+        (json.dumps({"sender": sender, "message": "ä" * 5000}), 413),
+        (json.dumps({"sender": sender, "message": "\u202e\u200b\x00 hei \U0001f600"}), 200),
+    ]
     for body, status in cases:
         response = requests.post(url(stack, "message"), data=body.encode(), timeout=60)
         assert response.status_code == status, (body[:40], response.text)
@@ -79,8 +86,11 @@ def test_a_person_in_the_queue_can_leave_it_and_the_bot_answers_again(stack: dic
     assert any("jonossa" in text for text in messages_after(stack, sender, 0, queued))
     waiting = say(stack, sender, "tarvitsen hammaslääkärin")
     assert messages_after(stack, sender, queued, waiting - queued) == [
-        "Viestisi on välitetty asiakasohjaajalle. Odotathan vastausta."]  # the bot did not answer it
+        "Viestisi on välitetty asiakasohjaajalle. Odotathan vastausta."
+    ]  # the bot did not answer it
     left = say(stack, sender, "peru")
-    assert messages_after(stack, sender, waiting, left - waiting) == ["Poistuit jonosta. Voit jatkaa kysymistä minulta."]
+    assert messages_after(stack, sender, waiting, left - waiting) == [
+        "Poistuit jonosta. Voit jatkaa kysymistä minulta."
+    ]
     answered = say(stack, sender, "tarvitsen hammaslääkärin")
     assert any("kunnassa" in text for text in messages_after(stack, sender, left, answered - left))
