@@ -7,27 +7,12 @@ from typing import Any
 import pytest
 
 from actions.directory.client import DirectoryClient, DirectoryUnavailable
+from actions.shared import QUESTION_DEFAULTS, SEARCH, TOPIC_INTENTS
 from opastin import places
 from opastin.opening_hours import FINLAND, hours_on
 
-SERVICE_TOPICS = [
-    "find_service",
-    "book_appointment",
-    "dental_care",
-    "mental_health",
-    "substance_abuse",
-    "elderly_services",
-    "family_services",
-    "social_services",
-    "disability_services",
-    "urgent_care",
-    "contact_info",
-    "client_fees",
-    "prescription_renewal",
-    "lab_tests",
-    "vaccinations",
-    "wellbeing_activities",
-]
+# Every topic an action asks the directory for.
+SERVICE_TOPICS = sorted(TOPIC_INTENTS | set(QUESTION_DEFAULTS.values()) | {SEARCH})
 TOWNS = {"paijat-hame": ["398", "781"], "vantaa-kerava": ["092", "245"], "satakunta": ["609", "230"]}
 
 
