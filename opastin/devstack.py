@@ -65,6 +65,7 @@ def servers(
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as endpoints:
         endpoints.write(
             f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
+            "tracker_store:\n  type: opastin.tracker_store.RedactedSQLTrackerStore\n"
         )
     environment = {
         **os.environ,

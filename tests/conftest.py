@@ -7,6 +7,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
@@ -21,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions.directory.client import DirectoryClient
 from actions.directory.seed import ensure_seeded
 from opastin import setup_databases
+from opastin.db import engine_for
 from opastin.devstack import servers
 from opastin.handoff.queue import HandoffStore
 
@@ -59,9 +61,9 @@ def postgres_missing(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for the session, dropped afterwards; skipped when no server answers,
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards; skipped when no server answers,
     except under CI (env CI set), where that fails the tests."""
     try:
         import psycopg2
@@ -80,15 +82,20 @@ def postgres_url() -> Iterator[str]:
         cursor.execute(f'CREATE DATABASE "{name}"')
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     try:
-        ensure_seeded(url)
         yield url
     finally:
-        from actions.directory import db
-
-        db.engine_for(url).dispose()
+        engine_for(url).dispose()
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         admin.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A seeded directory on PostgreSQL for the session."""
+    with fresh_postgres_database() as url:
+        ensure_seeded(url)
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -205,6 +212,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     directory = f"sqlite:///{folder / 'directory.db'}"
     reporting = f"sqlite:///{folder / 'reporting.db'}"
     handoff = f"sqlite:///{folder / 'handoff.db'}"
+    tracker = f"sqlite:///{folder / 'tracker.db'}"
     hours = folder / "service_hours.yml"  # the chat is staffed whenever the tests run
     hours.write_text(
         "counties:\n"
@@ -215,15 +223,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         encoding="utf-8",
     )
     ensure_seeded(directory)
-    setup_databases.create_all(handoff, reporting)
+    setup_databases.create_all(handoff, reporting, tracker)
     env = {
         "DIRECTORY_URL": directory,
         "REPORTING_URL": reporting,
         "HANDOFF_URL": handoff,
+        "TRACKER_URL": tracker,
         "OPASTIN_SERVICE_HOURS": str(hours),
     }
     with servers(env=env, name="e2e") as base:
-        yield {"base": base, "directory": directory, "reporting": reporting, "handoff": handoff}
+        yield {"base": base, "directory": directory, "reporting": reporting, "handoff": handoff, "tracker": tracker}
 
 
 @pytest.fixture

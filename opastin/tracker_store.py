@@ -1,0 +1,78 @@
+"""Conversations kept in SQL (SQLite under var/ by default, PostgreSQL via TRACKER_URL), never with identifiers.
+
+Rasa's own SQL tracker store, with one difference: every event is redacted before it is written
+or sent to the event broker (identity codes, phone numbers, e-mail addresses and IBANs become
+tags). The conversation in memory keeps the words as typed for the turn being answered; what
+needs a number across turns (a callback) keeps it in its own store, not in a slot.
+
+endpoints.yml:  tracker_store: {type: opastin.tracker_store.RedactedSQLTrackerStore}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.orm import sessionmaker
+
+from opastin.db import default_sqlite_url, engine_for
+from opastin.redaction import redact_strings
+
+DEFAULT_URL = default_sqlite_url("tracker.db")
+# Identifiers that only look like text: never altered, so that the conversation stays whole.
+KEEP = frozenset({"event", "name", "policy", "message_id", "sender_id", "input_channel", "action_name"})
+
+
+def tracker_url() -> str:
+    return os.environ.get("TRACKER_URL") or DEFAULT_URL
+
+
+def redacted_event(data: dict[str, Any]) -> dict[str, Any]:
+    """The event as Rasa serialises it, with every free-text value redacted."""
+    return {key: value if key in KEEP else redact_strings(value) for key, value in data.items()}
+
+
+class RedactedSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store on Opastin's engine, redacting each event before it is stored or streamed."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.url = url or host or tracker_url()
+        self.engine = engine_for(self.url)
+        self.Base.metadata.create_all(self.engine)  # once per process, as Rasa's own store does
+        self.sessionmaker = sessionmaker(bind=self.engine)
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: list[Event], sender_id: str) -> None:
+        for event in new_events:
+            event_broker.publish({"sender_id": sender_id, **redacted_event(event.as_dict())})
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = redacted_event(event.as_dict())
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()

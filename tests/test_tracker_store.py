@@ -1,0 +1,107 @@
+"""Conversations kept in SQL survive a restart, and nothing that identifies a person is written."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.core.brokers.broker import EventBroker
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import text
+
+from opastin.db import engine_for
+from opastin.tracker_store import RedactedSQLTrackerStore
+from tests.conftest import fresh_postgres_database
+
+ROOT = Path(__file__).resolve().parents[1]
+SAID = "Soita minulle 040 123 4567 tai kirjoita anna.esimerkki@example.fi, hetu 010190-123A"
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def tracker_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'tracker.db'}"
+    else:
+        with fresh_postgres_database() as url:
+            yield url
+
+
+class CollectingBroker(EventBroker):
+    """An event broker that keeps what it is given, as RabbitMQ would receive it."""
+
+    def __init__(self) -> None:
+        self.published: list[dict[str, Any]] = []
+
+    def publish(self, event: dict[str, Any]) -> None:
+        self.published.append(event)
+
+
+def conversation(domain: Domain, sender: str = "web-1") -> DialogueStateTracker:
+    tracker = DialogueStateTracker(sender, domain.slots)
+    for event in (
+        ActionExecuted("action_listen"),
+        UserUttered(SAID, {"name": "request_callback", "confidence": 0.9}, message_id="04012345670abcdef"),
+        SlotSet("callback_topic", "Laskusta, numero 040 123 4567"),
+        BotUttered("Soitamme numeroon 040 123 4567."),
+        SlotSet("language", "fi"),
+    ):
+        tracker.update(event)
+    return tracker
+
+
+def stored_rows(url: str) -> list[str]:
+    with engine_for(url).connect() as connection:
+        return [row.data for row in connection.execute(text("SELECT data FROM events ORDER BY id"))]
+
+
+def test_a_conversation_survives_a_restart_without_identifiers(domain: Domain, tracker_url: str) -> None:
+    tracker = conversation(domain)
+    asyncio.run(RedactedSQLTrackerStore(domain=domain, url=tracker_url).save(tracker))
+
+    restarted = RedactedSQLTrackerStore(domain=domain, url=tracker_url)  # a new server process
+    again = asyncio.run(restarted.retrieve("web-1"))
+
+    assert again is not None
+    assert [e.type_name for e in again.events] == [e.type_name for e in tracker.events]
+    assert again.latest_message.intent["name"] == "request_callback"
+    assert again.latest_message.text == "Soita minulle [PHONE] tai kirjoita [EMAIL], hetu [HETU]"
+    assert again.latest_message.message_id == "04012345670abcdef"  # identifiers are not "numbers"
+    assert again.get_slot("callback_topic") == "Laskusta, numero [PHONE]"
+    assert again.get_slot("language") == "fi"
+    rows = "\n".join(stored_rows(tracker_url))
+    assert "040 123 4567" not in rows and "example.fi" not in rows and "010190" not in rows
+    # The conversation in memory still has the words as typed, for the turn being answered.
+    assert tracker.latest_message.text == SAID
+
+
+def test_only_new_events_are_written_on_the_next_turn(domain: Domain, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = RedactedSQLTrackerStore(domain=domain, url=url)
+    tracker = conversation(domain)
+    asyncio.run(store.save(tracker))
+    tracker.update(UserUttered("kiitos", {"name": "thank_you", "confidence": 0.9}))
+    asyncio.run(store.save(tracker))
+    rows = [json.loads(row) for row in stored_rows(url)]
+    assert [row["event"] for row in rows] == ["action", "user", "slot", "bot", "slot", "user"]
+    assert rows[-1]["text"] == "kiitos"
+
+
+def test_the_event_broker_gets_the_redacted_events(domain: Domain, tmp_path: Path) -> None:
+    broker = CollectingBroker()
+    store = RedactedSQLTrackerStore(domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}", event_broker=broker)
+    asyncio.run(store.save(conversation(domain)))
+    published = json.dumps(broker.published, ensure_ascii=False)
+    assert [event["event"] for event in broker.published] == ["action", "user", "slot", "bot", "slot"]
+    assert all(event["sender_id"] == "web-1" for event in broker.published)
+    assert "040 123 4567" not in published and "[PHONE]" in published
