@@ -2,7 +2,8 @@
 
 The language is the conversation's own. Nothing else is asked (no name, no identity code). The
 person sees it confirmed back and can cancel it in the same conversation; when it is done or
-cancelled the number and the topic are erased (opastin/handoff/store.py).
+cancelled the number and the topic are erased (opastin/handoff/queue.py). The number never enters
+the conversation: once read, it is held in the hand-over store and the slot only says "given".
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from opastin.handoff.queue import HandoffStore, shared_store
 FORM = "callback_form"
 SLOTS = ("callback_phone", "callback_window", "callback_topic")
 CANCELLED = "cancelled"
+GIVEN = "given"  # the callback_phone slot once a valid number is held (opastin/handoff/queue.py)
 MAX_TOPIC = 300
 
 
@@ -37,6 +39,9 @@ def said(tracker: Tracker) -> str:
 
 class ValidateCallbackForm(FormValidationAction):
     """Reads each answer from the person's own words; "peru" / "avbryt" / "cancel" ends the form."""
+
+    def __init__(self, store: HandoffStore | None = None) -> None:
+        self._store = store
 
     def name(self) -> str:
         return f"validate_{FORM}"
@@ -77,10 +82,14 @@ class ValidateCallbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         if wants_to_cancel(str(value)):
             return {"callback_phone": None, "callback_status": CANCELLED}
+        if value == GIVEN:
+            return {"callback_phone": GIVEN}
         number = phone_number(str(value))
         if number is None:
             dispatcher.utter_message(text=catalogue.text("callback_bad_phone", language_of(tracker)))
-        return {"callback_phone": number}
+            return {"callback_phone": None}
+        (self._store or shared_store()).hold_phone(tracker.sender_id, number)
+        return {"callback_phone": GIVEN}
 
     def validate_callback_window(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -158,15 +167,17 @@ class ActionSubmitCallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = language_of(tracker)
         values = {slot: tracker.get_slot(slot) for slot in SLOTS}
-        if tracker.get_slot("callback_status") == CANCELLED or not all(values.values()):
+        store = self._store or shared_store()
+        phone = store.held_phone(tracker.sender_id)
+        store.release_phone(tracker.sender_id)
+        if tracker.get_slot("callback_status") == CANCELLED or not all(values.values()) or phone is None:
             dispatcher.utter_message(text=catalogue.text("callback_not_sent", language))
             return _clear()
         county = contact_municipality(tracker).county or home_county()
-        store = self._store or shared_store()
         callback_id = store.add_callback(
             sender=tracker.sender_id,
             county=county,
-            phone=values["callback_phone"],
+            phone=phone,
             window=values["callback_window"],
             topic=values["callback_topic"],
             language=language,
@@ -174,7 +185,7 @@ class ActionSubmitCallback(Action):
         text = catalogue.text(
             "callback_confirmed",
             language,
-            phone=display_phone(values["callback_phone"]),
+            phone=display_phone(phone),
             window=catalogue.text(f"callback_window_text_{values['callback_window']}", language),
             topic=values["callback_topic"],
         )

@@ -19,7 +19,15 @@ EMPTIED = [
 ]
 
 
-def turn(domain, text: str, requested: str, language: str = "fi", intent: str = "nlu_fallback", **slots) -> ActionRun:
+def turn(
+    domain,
+    text: str,
+    requested: str,
+    language: str = "fi",
+    intent: str = "nlu_fallback",
+    store: HandoffStore | None = None,
+    **slots,
+) -> ActionRun:
     tracker = make_tracker(
         text,
         intent,
@@ -27,7 +35,7 @@ def turn(domain, text: str, requested: str, language: str = "fi", intent: str = 
         earlier_user_messages=2,
         slots={"language": language, "requested_slot": requested, "notice_given": True, **slots},
     )
-    return run_action(ValidateCallbackForm(), tracker, domain)
+    return run_action(ValidateCallbackForm(store), tracker, domain)
 
 
 @pytest.mark.parametrize(
@@ -38,10 +46,14 @@ def turn(domain, text: str, requested: str, language: str = "fi", intent: str = 
         ("en", "+358 44 987 6543", "+358449876543"),
     ],
 )
-def test_a_phone_number_is_kept_in_one_form(domain, language: str, text: str, number: str) -> None:
-    events, said = turn(domain, text, "callback_phone", language)
-    assert events == [SlotSet("callback_phone", number)]  # the form itself then asks the next slot
+def test_a_phone_number_is_held_apart_from_the_conversation(
+    domain, store, language: str, text: str, number: str
+) -> None:
+    events, said = turn(domain, text, "callback_phone", language, store=store)
+    # The slot only says a number was given (the stored conversation is redacted); the form asks the next slot.
+    assert events == [SlotSet("callback_phone", "given")]
     assert said == []
+    assert store.held_phone("test") == number
 
 
 @pytest.mark.parametrize(
@@ -52,11 +64,12 @@ def test_a_phone_number_is_kept_in_one_form(domain, language: str, text: str, nu
         ("en", "+46 70 123 45 67", "Finnish phone number"),
     ],
 )
-def test_a_wrong_number_is_asked_again_with_the_reason(domain, language: str, text: str, words: str) -> None:
-    events, said = turn(domain, text, "callback_phone", language)
+def test_a_wrong_number_is_asked_again_with_the_reason(domain, store, language: str, text: str, words: str) -> None:
+    events, said = turn(domain, text, "callback_phone", language, store=store)
     assert events == [SlotSet("callback_phone", None)]
     assert said == [bot_message(catalogue.text("callback_bad_phone", language))]
     assert words in said[0]["text"]
+    assert store.held_phone("test") is None
 
 
 @pytest.mark.parametrize(
@@ -143,11 +156,12 @@ def store(tmp_path: Path) -> HandoffStore:
 def test_the_request_is_confirmed_back_stored_and_can_be_cancelled(
     store, language: str, words: str, cancelled: str, nothing: str
 ) -> None:
+    store.hold_phone("test", "+358401234567")
     events, said = run(
         ActionSubmitCallback(store),
         language=language,
         municipality="Pori",
-        callback_phone="+358401234567",
+        callback_phone="given",
         callback_window="afternoon",
         callback_topic="Laskusta",
     )
@@ -163,6 +177,7 @@ def test_the_request_is_confirmed_back_stored_and_can_be_cancelled(
         )
     ]
     assert words in said[0]["text"] and "Laskusta" in said[0]["text"]
+    assert store.held_phone("test") is None  # sent: the held number is released
 
     events, said = run(ActionCancelCallback(store), language=language, callback_id=stored.id)
     assert events == [SlotSet("callback_id", None)]
@@ -190,8 +205,10 @@ def test_a_request_of_another_conversation_cannot_be_cancelled(store) -> None:
 
 
 def test_a_cancelled_form_sends_nothing(store) -> None:
-    events, said = run(ActionSubmitCallback(store), callback_status="cancelled", callback_phone="+358401234567")
+    store.hold_phone("test", "+358401234567")
+    events, said = run(ActionSubmitCallback(store), callback_status="cancelled", callback_phone="given")
     assert events == EMPTIED
+    assert store.held_phone("test") is None
     assert said == [bot_message(catalogue.text("callback_not_sent", "fi"))] and "ei lähetetty" in said[0]["text"]
     assert store.callbacks("paijat-hame") == []
 

@@ -29,12 +29,11 @@ from opastin.handoff.records import (
     Handoff,
     HandoffBase,
     HandoffMessage,
+    HeldPhone,
 )
+from opastin.lifetimes import lifetimes
 
 DEFAULT_URL = default_sqlite_url("handoff.db")
-# Someone who has waited this long without being taken has left (the chat session ends after an hour):
-# they no longer hold a place in the queue, and the bot answers them again.
-WAIT_LIMIT = timedelta(minutes=60)
 EXPIRY_EVERY = timedelta(minutes=1)  # the check runs on busy paths (every web chat message): not more often
 
 
@@ -73,12 +72,13 @@ class HandoffStore:
     # ------------------------------------------------------------------ the queue
 
     def expire_waiting(self, now: datetime | None = None) -> int:
-        """Closes (and erases) conversations that waited longer than WAIT_LIMIT without an agent."""
+        """Closes (and erases) conversations that waited past their lifetime without an agent (the chat session
+        ends after an hour): they no longer hold a place in the queue, and the bot answers them again."""
         checked = utc_now()
         if now is None and self._expired_at is not None and checked - self._expired_at < EXPIRY_EVERY:
             return 0
         self._expired_at = checked
-        limit = (now or checked) - WAIT_LIMIT
+        limit = (now or checked) - lifetimes().waiting_handoff
         with self.session() as session, session.begin():
             stale = list(session.scalars(select(Handoff.id).where(Handoff.status == WAITING, Handoff.created < limit)))
             if stale:
@@ -219,6 +219,21 @@ class HandoffStore:
             return rated.rowcount == 1
 
     # ------------------------------------------------------------------ callbacks
+
+    def hold_phone(self, sender: str, phone: str) -> None:
+        """Keeps the number a person gave for a callback until the request is sent (one per conversation)."""
+        with self.session() as session, session.begin():
+            session.execute(delete(HeldPhone).where(HeldPhone.sender == sender))
+            session.add(HeldPhone(sender=sender, phone=phone, created=utc_now()))
+
+    def held_phone(self, sender: str) -> str | None:
+        with self.session() as session:
+            limit = utc_now() - lifetimes().held_phone
+            return session.scalar(select(HeldPhone.phone).where(HeldPhone.sender == sender, HeldPhone.created >= limit))
+
+    def release_phone(self, sender: str) -> None:
+        with self.session() as session, session.begin():
+            session.execute(delete(HeldPhone).where(HeldPhone.sender == sender))
 
     def add_callback(
         self, *, sender: str | None, county: str, phone: str, window: str, topic: str, language: str

@@ -77,3 +77,16 @@ class Callback(HandoffBase):
     created = Column(DateTime, nullable=False)
     ended = Column(DateTime)
     agent_id = Column(Integer, ForeignKey("agents.id"))
+
+
+class HeldPhone(HandoffBase):
+    """A callback's phone number between its question and the request: kept here, never in the conversation.
+
+    The conversation is stored redacted, so a number in a slot would not survive to the next turn;
+    and it should not be there at all. Released when the request is sent or stopped, purged after an hour.
+    """
+
+    __tablename__ = "held_phones"
+    sender = Column(String(64), primary_key=True)
+    phone = Column(String(20), nullable=False)
+    created = Column(DateTime, nullable=False)
