@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser databases lint train actions run agent shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
+.PHONY: help setup setup-browser databases purge lint train actions run agent shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ databases: setup ## create the tables and seed the service directory (SQLite in 
 	$(PY) -m opastin.setup_databases
 	$(PY) -m actions.directory.seed
 
+purge: setup databases ## erase what has outlived its lifetime (opastin/data/retention.yml); run daily in production
+	$(PY) -m opastin.retention purge
+
 train: setup ## train the model (Rasa reuses cached parts, so an unchanged project takes seconds)
 	$(RASA) train --domain domain --quiet
 	@ls -t models/*.tar.gz | tail -n +2 | xargs -r rm -f --  # keep only the newest model
@@ -53,7 +56,7 @@ train: setup ## train the model (Rasa reuses cached parts, so an unchanged proje
 actions: setup databases ## run the action server in the foreground
 	$(RASA) run actions --port $(ACTION_PORT) --actions actions
 
-run: setup databases train ## set up, start the servers and print the web chat's address (Ctrl+C stops)
+run: setup databases purge train ## set up, start the servers and print the web chat's address (Ctrl+C stops)
 	@mkdir -p var/log
 	@$(RASA) run actions --port $(ACTION_PORT) --actions actions > var/log/actions.log 2>&1 & apid=$$!; \
 	  $(RASA) run --endpoints endpoints.yml --credentials credentials.yml --port $(RASA_PORT) > var/log/rasa.log 2>&1 & rpid=$$!; \
