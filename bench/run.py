@@ -21,7 +21,7 @@ from pathlib import Path
 import requests
 
 from bench import nlu_accuracy
-from opastin.devstack import servers
+from opastin.devstack import rest_headers, servers
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -57,6 +57,7 @@ def measure_training(out_dir: str) -> float:
 def converse(url: str, script: list[str], latencies: list[float], errors: list[str], lock: threading.Lock) -> None:
     sender = f"bench-{uuid.uuid4().hex[:12]}"
     session = requests.Session()
+    session.headers.update(rest_headers())
     for text in script:
         started = time.perf_counter()
         try:

@@ -6,6 +6,7 @@ Talks to them only over loopback and stops them at the end; logs go to var/log/.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -19,6 +20,15 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+
+
+def rest_token() -> str:
+    """The REST channel's token for servers started here (OPASTIN_REST_TOKEN, made up when unset)."""
+    return os.environ.setdefault("OPASTIN_REST_TOKEN", secrets.token_urlsafe(24))
+
+
+def rest_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {rest_token()}"}
 
 
 def free_port() -> int:
@@ -67,6 +77,7 @@ def servers(
             f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
             "tracker_store:\n  type: opastin.tracker_store.RedactedSQLTrackerStore\n"
         )
+    rest_token()  # the REST channel is closed without one; this process's clients send the same
     environment = {
         **os.environ,
         "PYTHONPATH": str(ROOT),

@@ -23,7 +23,7 @@ from actions.directory.client import DirectoryClient
 from actions.directory.seed import ensure_seeded
 from opastin import setup_databases
 from opastin.db import engine_for
-from opastin.devstack import servers
+from opastin.devstack import rest_headers, servers
 from opastin.handoff.queue import HandoffStore
 
 TESTS = Path(__file__).parent
@@ -244,6 +244,7 @@ def conversation(stack: dict[str, str]) -> Say:
         response = requests.post(
             f"{stack['base']}/webhooks/rest/webhook",
             json={"sender": sender, "message": text, "metadata": metadata},
+            headers=rest_headers(),
             timeout=60,
         )
         response.raise_for_status()

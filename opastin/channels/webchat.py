@@ -17,7 +17,6 @@ reloaded page pick up what it missed. Answers are never built from HTML: the bro
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -32,6 +31,7 @@ from sanic.response import HTTPResponse
 from opastin.channels.assets import WEBCHAT
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import HUB, Hub
+from opastin.channels.inbound import RequestError, clean_text, error_response, json_body, unavailable
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.figures import record_feedback
 from opastin.handoff.queue import HandoffStore, shared_store
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parents[2] / "webchat"
 SENDER = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 LANGUAGES = {"fi", "sv", "en"}
-MAX_MESSAGE = 2000
 MAX_COMMENT = 500
 # The standalone pages run only their own files: even a message that slipped HTML through could not run script.
 PAGE_SECURITY = {
@@ -53,26 +52,12 @@ PAGE_SECURITY = {
 }
 
 
-class RequestError(ValueError):
-    """A request the chat cannot take; its text is shown to the developer, never to the person."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 def _error(error: RequestError, headers: dict[str, str]) -> HTTPResponse:
-    return response.json({"ok": False, "error": str(error)}, status=error.status, headers=headers)
+    return error_response(error, headers)
 
 
 def _body(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        raise RequestError(400, "the body must be JSON") from None
-    if not isinstance(body, dict):
-        raise RequestError(400, "the body must be a JSON object")
-    return body
+    return json_body(request)
 
 
 def _sender(value: Any) -> str:
@@ -90,6 +75,7 @@ class WebchatOutput(OutputChannel):
 
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
+        self.sent = 0  # answers published for this message: none means the assistant failed
 
     @classmethod
     def name(cls) -> str:
@@ -104,6 +90,7 @@ class WebchatOutput(OutputChannel):
             out["custom"] = message["custom"]
         if out["text"] or buttons:
             self._hub.publish(recipient_id, out)
+            self.sent += 1
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
@@ -161,9 +148,15 @@ class WebchatInput(InputChannel):
             if handoff is not None:  # an agent has (or will have) this conversation: the bot stays quiet
                 await relay_to_agent(self.handoffs, self.hub, handoff, text)
             else:
-                await on_new_message(
-                    UserMessage(text, WebchatOutput(self.hub), sender, input_channel=self.name(), metadata=metadata)
-                )
+                output = WebchatOutput(self.hub)
+                try:
+                    await on_new_message(
+                        UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
+                    )
+                except Exception:  # noqa: BLE001 - the person gets an answer whatever failed; the log names no words
+                    log.error("answering a web chat message failed", exc_info=True)
+                if not output.sent:  # e.g. the action server is down: never a silent nothing
+                    self.hub.publish(sender, {"from": "bot", **unavailable(text, metadata.get("language"))})
                 queued = await blocking(self.handoffs.open_for_sender, sender)
                 if queued is not None:  # the bot has just put the person in the queue: the console shows it at once
                     tell_console(self.hub, queued.county, {"type": "queue"})
@@ -199,11 +192,7 @@ class WebchatInput(InputChannel):
     def _message(request: Request) -> tuple[str, str, dict[str, Any]]:
         body = _body(request)
         sender = _sender(body.get("sender"))
-        text = body.get("message")
-        if not isinstance(text, str) or not text.strip():
-            raise RequestError(400, "message must be a non-empty text")
-        if len(text) > MAX_MESSAGE:
-            raise RequestError(413, f"message is too long: at most {MAX_MESSAGE} characters")
+        text = clean_text(body.get("message"))
         given = body.get("metadata")
         metadata: dict[str, Any] = given if isinstance(given, dict) else {}
         language = _language(metadata.get("language"))
@@ -219,6 +208,6 @@ class WebchatInput(InputChannel):
         comment = body.get("comment")
         if comment is not None and not isinstance(comment, str):
             raise RequestError(400, "comment must be a text")
-        if comment and len(comment) > MAX_COMMENT:
-            raise RequestError(413, f"comment is too long: at most {MAX_COMMENT} characters")
+        if comment and comment.strip():
+            comment = clean_text(comment, "comment", MAX_COMMENT)
         return rating, scrub(comment.strip()) if comment and comment.strip() else None, _language(body.get("language"))

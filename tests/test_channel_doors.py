@@ -1,0 +1,123 @@
+"""The channels' doors: REST only with its token, bad text refused, and never a silent nothing.
+
+The routes run in-process with the request a client would send; `on_new_message` stands for the
+Rasa server's processor, which sends nothing back when the action server is down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint
+
+from opastin import catalogue
+from opastin.channels.hub import Hub
+from opastin.channels.rest import RestInput
+from opastin.channels.webchat import WebchatInput
+
+SENDER = "abcdefghijklmnop1234"
+
+
+class Request:
+    """The parts of a Sanic request the channels read."""
+
+    def __init__(self, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None) -> None:
+        self.body = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.headers = {key.lower(): value for key, value in (headers or {}).items()}
+        self.args: dict[str, str] = {}
+
+
+def route(blueprint: Blueprint, uri: str) -> Callable[[Request], Awaitable[Any]]:
+    handler: Any = next(r.handler for r in blueprint._future_routes if r.uri == uri and "POST" in (r.methods or ()))
+    return handler
+
+
+async def answers_nothing(message: UserMessage) -> None:
+    """Rasa when the action server is down: the failing action is logged, nothing is sent."""
+
+
+async def answers(message: UserMessage) -> None:
+    await message.output_channel.send_text_message(message.sender_id, f"kuulin: {message.input_channel}")
+
+
+def post(channel: RestInput, body: dict[str, Any] | bytes, token: str | None = "s3cret", on_new=answers) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return asyncio.run(route(channel.blueprint(on_new), "/webhook")(Request(body, headers)))
+
+
+def payload(result: Any) -> Any:
+    return json.loads(result.body)
+
+
+@pytest.mark.parametrize("token", [None, "wrong"])
+def test_rest_is_closed_without_its_token(token: str | None) -> None:
+    result = post(RestInput("s3cret"), {"sender": "x", "message": "hei"}, token=token)
+    assert result.status == 403
+    assert "token" in payload(result)["error"]
+
+
+def test_rest_with_no_token_configured_refuses_everyone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPASTIN_REST_TOKEN", raising=False)
+    result = post(RestInput(None), {"sender": "x", "message": "hei"}, token="")
+    assert result.status == 403
+
+
+def test_a_rest_caller_cannot_pose_as_the_web_chat() -> None:
+    result = post(RestInput("s3cret"), {"sender": "x", "message": "hei", "input_channel": "webchat"})
+    assert result.status == 200
+    assert payload(result) == [{"recipient_id": "x", "text": "kuulin: rest"}]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_rest_says_the_assistant_is_down_with_a_real_error_status(language: str) -> None:
+    body = {"sender": "x", "message": "hello there", "metadata": {"language": language}}
+    result = post(RestInput("s3cret"), body, on_new=answers_nothing)
+    assert result.status == 503
+    assert payload(result) == [{"recipient_id": "x", "text": catalogue.text("assistant_unavailable", language)}]
+    assert payload(result)[0]["text"].index("112") < payload(result)[0]["text"].index("116117")
+
+
+@pytest.mark.parametrize(
+    "message, status, words",
+    [
+        ("hei\x00", 400, "control character"),
+        ("hei \ud800", 400, "surrogate"),
+        ("a" * 2001, 413, "2000"),
+        ("   ", 400, "non-empty"),
+    ],
+)
+def test_bad_text_is_refused_by_both_channels(message: str, status: int, words: str) -> None:
+    body = json.dumps({"sender": SENDER, "message": message}).encode()
+    rest = post(RestInput("s3cret"), body)
+    webchat: Any = asyncio.run(route(WebchatInput(hub=Hub()).blueprint(answers), "/message")(Request(body)))
+    for result in (rest, webchat):
+        assert result.status == status
+        assert words in payload(result)["error"]
+
+
+def test_a_huge_body_is_refused_before_it_is_read() -> None:
+    body = json.dumps({"sender": SENDER, "message": "x" * 20000}).encode()
+    assert post(RestInput("s3cret"), body).status == 413
+
+
+def test_the_web_chat_never_leaves_the_person_with_nothing() -> None:
+    hub = Hub()
+    channel = WebchatInput(hub=hub, handoffs=NoHandoffs())
+    body = {"sender": SENDER, "message": "var finns tandvården", "metadata": {"language": "sv"}}
+    result: Any = asyncio.run(route(channel.blueprint(answers_nothing), "/message")(Request(body)))
+    assert result.status == 200
+    assert [message for _, message in hub.since(SENDER, 0)] == [
+        {"from": "bot", "text": catalogue.text("assistant_unavailable", "sv")}
+    ]
+
+
+class NoHandoffs:
+    """A hand-over store in which nobody waits for an agent."""
+
+    def open_for_sender(self, sender: str) -> None:
+        return None
