@@ -9,6 +9,9 @@ RASA        := $(BIN)/rasa
 PY          := $(BIN)/python
 ACTION_PORT ?= 5055
 RASA_PORT   ?= 5005
+# Both servers listen on loopback only; put a TLS proxy in front (RASA_INTERFACE=0.0.0.0 only behind one).
+RASA_INTERFACE ?= 127.0.0.1
+export SANIC_HOST ?= 127.0.0.1
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -54,12 +57,12 @@ train: setup ## train the model (Rasa reuses cached parts, so an unchanged proje
 	@ls -t models/*.tar.gz | tail -n +2 | xargs -r rm -f --  # keep only the newest model
 
 actions: setup databases ## run the action server in the foreground
-	$(RASA) run actions --port $(ACTION_PORT) --actions actions
+	$(PY) -m actions.server --port $(ACTION_PORT)
 
 run: setup databases purge train ## set up, start the servers and print the web chat's address (Ctrl+C stops)
 	@mkdir -p var/log
-	@$(RASA) run actions --port $(ACTION_PORT) --actions actions > var/log/actions.log 2>&1 & apid=$$!; \
-	  $(RASA) run --endpoints endpoints.yml --credentials credentials.yml --port $(RASA_PORT) > var/log/rasa.log 2>&1 & rpid=$$!; \
+	@$(PY) -m actions.server --port $(ACTION_PORT) > var/log/actions.log 2>&1 & apid=$$!; \
+	  $(RASA) run --interface $(RASA_INTERFACE) --endpoints endpoints.yml --credentials credentials.yml --port $(RASA_PORT) > var/log/rasa.log 2>&1 & rpid=$$!; \
 	  trap "kill $$apid $$rpid 2>/dev/null" EXIT HUP INT TERM; \
 	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
 	  scripts/wait-for.sh http://localhost:$(RASA_PORT)/ 300 "Rasa server (var/log/rasa.log)" && \
@@ -77,7 +80,7 @@ agent: setup databases ## add a staff console account: make agent AGENT=anna COU
 
 shell: setup databases train ## chat in the terminal instead of the browser
 	@mkdir -p var/log
-	@$(RASA) run actions --port $(ACTION_PORT) --actions actions > var/log/actions.log 2>&1 & \
+	@$(PY) -m actions.server --port $(ACTION_PORT) > var/log/actions.log 2>&1 & \
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT HUP INT TERM; \
 	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
 	  $(RASA) shell --endpoints endpoints.yml --port $(RASA_PORT)

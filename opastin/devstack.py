@@ -86,7 +86,7 @@ def servers(
         **(env or {}),
     }
     actions = subprocess.Popen(
-        [str(BIN / "rasa"), "run", "actions", "--port", str(action_port), "--actions", "actions"],
+        [str(BIN / "python"), "-m", "actions.server", "--port", str(action_port)],
         cwd=ROOT,
         env=environment,
         stdout=open(logs / f"{name}-actions.log", "w"),
@@ -96,6 +96,8 @@ def servers(
         [
             str(BIN / "rasa"),
             "run",
+            "--interface",
+            "127.0.0.1",
             "--enable-api",
             "-m",
             str(model or newest_model()),
