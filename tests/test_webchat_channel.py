@@ -10,17 +10,19 @@ from opastin.privacy import scrub
 
 
 def test_a_stream_gives_what_a_reloaded_page_missed_in_order() -> None:
-    hub = Hub()
-    for n in range(3):
+    hub = Hub(clock=lambda: 1000.0)
+    first = hub.publish("a" * 16, {"text": "m0"})
+    for n in range(1, 3):
         hub.publish("a" * 16, {"text": f"m{n}"})
     hub.publish("b" * 16, {"text": "other conversation"})
-    assert [m["text"] for _, m in hub.since("a" * 16, 1)] == ["m1", "m2"]
-    assert hub.last_seq("a" * 16) == 3 and hub.last_seq("c" * 16) == 0
+    assert first == 1_000_000  # the clock in milliseconds, then one by one
+    assert [m["text"] for _, m in hub.since("a" * 16, first)] == ["m1", "m2"]
+    assert hub.last_seq("a" * 16) == first + 2 and hub.last_seq("c" * 16) == 0
 
 
 def test_an_open_stream_gets_new_messages_at_once() -> None:
     async def scenario() -> tuple:
-        hub = Hub()
+        hub = Hub(clock=lambda: 1000.0)
         queue = hub.subscribe("s" * 16)
         hub.publish("s" * 16, {"text": "hello"})
         got = await asyncio.wait_for(queue.get(), 1)
@@ -29,7 +31,7 @@ def test_an_open_stream_gets_new_messages_at_once() -> None:
         return got, queue.qsize()
 
     (seq, message), left = asyncio.run(scenario())
-    assert seq == 1 and message["text"] == "hello" and left == 0
+    assert seq == 1_000_000 and message["text"] == "hello" and left == 0
 
 
 def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,6 +4,10 @@ The bot's answers and, later, a live agent's replies are published here; the web
 stream (SSE) delivers them and, after a reload, what it missed (by sequence number). Kept in this
 process's memory, bounded in conversations, messages and idle time: a scale-out with several Rasa
 processes puts a shared broker (Redis pub/sub) behind the same interface.
+
+Numbers follow the clock (milliseconds since 1970, then +1 within a millisecond), so that they only
+grow: after a restart or after an idle stream was forgotten, the next message still has a higher
+number than any an open tab has seen, and the tab does not skip it as already shown.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +25,7 @@ Message = dict[str, Any]
 @dataclass
 class _Stream:
     backlog: deque = field(default_factory=lambda: deque(maxlen=Hub.KEEP))
-    next_seq: int = 1
+    next_seq: int = 0
     listeners: set = field(default_factory=set)
     touched: float = field(default_factory=time.monotonic)
 
@@ -30,8 +35,9 @@ class Hub:
     MAX_CONVERSATIONS = 10_000
     IDLE_SECONDS = 3600  # as the session expiry: after an hour nothing is kept
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._streams: OrderedDict[str, _Stream] = OrderedDict()
+        self._clock = clock
 
     def _stream(self, sender: str) -> _Stream:
         stream = self._streams.get(sender)
@@ -43,20 +49,20 @@ class Hub:
         return stream
 
     def _forget_idle(self) -> None:
+        """Forgets idle streams, and the least recent ones when full; never one a browser is listening to."""
         now = time.monotonic()
-        while self._streams:
-            sender, oldest = next(iter(self._streams.items()))
-            if len(self._streams) < self.MAX_CONVERSATIONS and now - oldest.touched < self.IDLE_SECONDS:
+        for sender, stream in list(self._streams.items()):  # least recently used first
+            full = len(self._streams) >= self.MAX_CONVERSATIONS
+            if not full and now - stream.touched < self.IDLE_SECONDS:
                 break
-            if oldest.listeners and len(self._streams) < self.MAX_CONVERSATIONS:
-                break
-            del self._streams[sender]
+            if not stream.listeners:
+                del self._streams[sender]
 
     def publish(self, sender: str, message: Message) -> int:
         """Stores the message and hands it to every open stream of the conversation; returns its number."""
         stream = self._stream(sender)
-        seq = stream.next_seq
-        stream.next_seq += 1
+        seq = max(stream.next_seq, int(self._clock() * 1000))
+        stream.next_seq = seq + 1
         stream.backlog.append((seq, message))
         for queue in list(stream.listeners):
             queue.put_nowait((seq, message))
@@ -68,7 +74,7 @@ class Hub:
 
     def last_seq(self, sender: str) -> int:
         stream = self._streams.get(sender)
-        return stream.next_seq - 1 if stream else 0
+        return stream.next_seq - 1 if stream and stream.next_seq else 0
 
     def subscribe(self, sender: str) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue()
