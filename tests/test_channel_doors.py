@@ -17,6 +17,7 @@ from sanic import Blueprint
 
 from opastin import catalogue
 from opastin.channels.hub import Hub
+from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.rest import RestInput
 from opastin.channels.webchat import WebchatInput
 
@@ -121,3 +122,27 @@ class NoHandoffs:
 
     def open_for_sender(self, sender: str) -> None:
         return None
+
+
+def test_messages_of_one_conversation_are_answered_one_at_a_time_in_order() -> None:
+    handled: list[str] = []
+    running: list[str] = []
+
+    async def slow_rasa(message: UserMessage) -> None:
+        running.append(message.text)
+        assert len(running) == 1, f"two messages of one conversation at once: {running}"
+        await asyncio.sleep(0.01 * (5 - int(message.text)))  # the first takes longest
+        handled.append(message.text)
+        running.remove(message.text)
+        await message.output_channel.send_text_message(message.sender_id, f"vastaus {message.text}")
+
+    async def burst() -> list[Any]:
+        handler = route(RestInput("s3cret").blueprint(slow_rasa), "/webhook")
+        headers = {"Authorization": "Bearer s3cret"}
+        requests_ = [Request({"sender": "burst", "message": str(n)}, headers) for n in range(5)]
+        return await asyncio.gather(*(handler(r) for r in requests_))
+
+    results = asyncio.run(burst())
+    assert handled == ["0", "1", "2", "3", "4"]
+    assert [payload(r)[0]["text"] for r in results] == [f"vastaus {n}" for n in range(5)]
+    assert len(CONVERSATIONS) == 0  # nothing kept once the conversation is quiet

@@ -21,6 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from opastin.channels.inbound import RequestError, clean_text, error_response, json_body, unavailable
+from opastin.channels.ordering import CONVERSATIONS
 
 log = logging.getLogger(__name__)
 MAX_SENDER = 64
@@ -63,7 +64,9 @@ class RestInput(InputChannel):
             collector = CollectingOutputChannel()
             metadata = {"language": language} if language else {}
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+                async with CONVERSATIONS.turn(sender):
+                    message = UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
+                    await on_new_message(message)
             except Exception:  # noqa: BLE001 - answered below; the log names no words
                 log.error("answering a REST message failed", exc_info=True)
             if not collector.messages:

@@ -32,6 +32,7 @@ from opastin.channels.assets import WEBCHAT
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import HUB, Hub
 from opastin.channels.inbound import RequestError, clean_text, error_response, json_body, unavailable
+from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.figures import record_feedback
 from opastin.handoff.queue import HandoffStore, shared_store
@@ -150,9 +151,10 @@ class WebchatInput(InputChannel):
             else:
                 output = WebchatOutput(self.hub)
                 try:
-                    await on_new_message(
-                        UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
-                    )
+                    async with CONVERSATIONS.turn(sender):
+                        await on_new_message(
+                            UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata)
+                        )
                 except Exception:  # noqa: BLE001 - the person gets an answer whatever failed; the log names no words
                     log.error("answering a web chat message failed", exc_info=True)
                 if not output.sent:  # e.g. the action server is down: never a silent nothing
