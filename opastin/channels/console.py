@@ -33,7 +33,7 @@ from sanic.response import HTTPResponse
 
 from opastin.channels.assets import CONSOLE
 from opastin.channels.handover import console_stream, tell_console, tell_person
-from opastin.channels.hub import HUB, Hub
+from opastin.channels.hub import PushHub, shared_hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.handoff import agents
 from opastin.handoff.queue import HandoffStore, shared_store
@@ -75,8 +75,8 @@ def _handoff_json(handoff: Handoff, with_texts: bool = False) -> dict[str, Any]:
 
 
 class ConsoleInput(InputChannel):
-    def __init__(self, hub: Hub = HUB, store: HandoffStore | None = None) -> None:
-        self.hub = hub
+    def __init__(self, hub: PushHub | None = None, store: HandoffStore | None = None) -> None:
+        self.hub = hub or shared_hub()
         self._store = store
 
     @classmethod

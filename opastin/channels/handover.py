@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from opastin import catalogue, safety
-from opastin.channels.hub import Hub
+from opastin.channels.hub import PushHub
 from opastin.channels.web import blocking
 from opastin.handoff.callback_input import wants_to_cancel
 from opastin.handoff.queue import HandoffStore
@@ -21,7 +21,12 @@ def console_stream(county: str) -> str:
 
 
 def tell_person(
-    hub: Hub, handoff: Handoff, key: str, *, values: dict[str, Any] | None = None, custom: dict[str, Any] | None = None
+    hub: PushHub,
+    handoff: Handoff,
+    key: str,
+    *,
+    values: dict[str, Any] | None = None,
+    custom: dict[str, Any] | None = None,
 ) -> None:
     """A system message to the person, in their language (agent joined, handed back, closed)."""
     message: dict[str, Any] = {"from": "bot", "text": catalogue.text(key, handoff.language, **(values or {}))}
@@ -30,11 +35,11 @@ def tell_person(
     hub.publish(handoff.sender, message)
 
 
-def tell_console(hub: Hub, county: str, event: dict[str, Any]) -> None:
+def tell_console(hub: PushHub, county: str, event: dict[str, Any]) -> None:
     hub.publish(console_stream(county), event)
 
 
-async def relay_to_agent(store: HandoffStore, hub: Hub, handoff: Handoff, text: str) -> None:
+async def relay_to_agent(store: HandoffStore, hub: PushHub, handoff: Handoff, text: str) -> None:
     """The person's message goes to the console; an emergency or a crisis gets its number at once."""
     # Only a short "peru" / "avbryt" / "cancel" leaves the queue:
     # "en halua maksaa tätä laskua" is a matter for the agent.

@@ -13,13 +13,25 @@ number than any an open tab has seen, and the tab does not skip it as already sh
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, Protocol
 
 Message = dict[str, Any]
+
+
+class PushHub(Protocol):
+    """What the channels need of a hub: this process's memory (Hub) or Redis for several (RedisHub)."""
+
+    def publish(self, sender: str, message: Message) -> int: ...
+    def since(self, sender: str, seq: int) -> list[tuple[int, Message]]: ...
+    def last_seq(self, sender: str) -> int: ...
+    def subscribe(self, sender: str) -> asyncio.Queue: ...
+    def unsubscribe(self, sender: str, queue: asyncio.Queue) -> None: ...
 
 
 @dataclass
@@ -88,3 +100,14 @@ class Hub:
 
 
 HUB = Hub()
+
+
+@cache
+def shared_hub() -> PushHub:
+    """The process's hub: Redis when PUSH_HUB_URL is set (several Rasa processes), else this process's memory."""
+    url = os.environ.get("PUSH_HUB_URL")
+    if url:
+        from opastin.channels.redis_hub import RedisHub  # redis is needed only in the scaled profile
+
+        return RedisHub(url)
+    return HUB

@@ -15,7 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from opastin.channels.assets import Bundle, assemble
-from opastin.channels.hub import Hub
+from opastin.channels.hub import PushHub
 
 STATIC_FILE = re.compile(r"^[a-z0-9-]+\.(html|js|css)$")
 CONTENT_TYPES = {
@@ -68,7 +68,13 @@ def add_static_routes(
 
 
 async def event_stream(
-    request: Request, hub: Hub, key: str, *, event: str, since: int | None = None, headers: dict[str, str] | None = None
+    request: Request,
+    hub: PushHub,
+    key: str,
+    *,
+    event: str,
+    since: int | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
     """Server-Sent Events of the hub's stream `key`: the backlog after `since` (if given), then live ones."""
     queue = hub.subscribe(key)  # before the backlog, so that nothing falls between the two

@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 
 from opastin.channels.assets import WEBCHAT
 from opastin.channels.handover import relay_to_agent, tell_console
-from opastin.channels.hub import HUB, Hub
+from opastin.channels.hub import PushHub, shared_hub
 from opastin.channels.inbound import RequestError, clean_text, error_response, json_body, unavailable
 from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.web import add_static_routes, blocking, event_stream
@@ -74,7 +74,7 @@ def _language(value: Any) -> str | None:
 class WebchatOutput(OutputChannel):
     """Publishes each answer whole (text, buttons) to the conversation's stream."""
 
-    def __init__(self, hub: Hub) -> None:
+    def __init__(self, hub: PushHub) -> None:
         self._hub = hub
         self.sent = 0  # answers published for this message: none means the assistant failed
 
@@ -101,10 +101,10 @@ class WebchatInput(InputChannel):
     """Configured in credentials.yml as `opastin.channels.webchat.WebchatInput` (allowed_origins: [...])."""
 
     def __init__(
-        self, allowed_origins: list[str] | None = None, hub: Hub = HUB, handoffs: HandoffStore | None = None
+        self, allowed_origins: list[str] | None = None, hub: PushHub | None = None, handoffs: HandoffStore | None = None
     ) -> None:
         self.allowed_origins = allowed_origins or ["*"]
-        self.hub = hub
+        self.hub = hub or shared_hub()
         self._handoffs = handoffs
 
     @property
