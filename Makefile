@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser databases purge lint train actions run agent shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
+.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -42,6 +42,11 @@ $(BROWSER_STAMP): tests/browser/package.json tests/browser/package-lock.json
 	fi
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	@touch $@
+
+setup-nginx: ## Debian's nginx, for the scaled profile (make run-scaled)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q --no-install-recommends nginx || { apt-get update -q && apt-get install -y -q --no-install-recommends nginx; }; \
+	  else echo "error: the scaled profile needs nginx: run 'sudo apt-get install nginx'" >&2; exit 1; fi; }
 
 setup-browser: $(BROWSER_STAMP) ## Debian's Chromium and axe-core (npm) for the browser tests
 
@@ -73,6 +78,9 @@ run: setup databases purge train ## set up, start the servers and print the web 
 	  echo "Embed it on a page with: <script src=\"http://localhost:$(RASA_PORT)/webhooks/webchat/opastin.js\" defer></script>" && \
 	  echo "Staff console: http://localhost:$(RASA_PORT)/webhooks/console/  (add an agent: make agent AGENT=anna COUNTY=paijat-hame NAME=Anna)" && \
 	  echo "Logs are in var/log/. Stop with Ctrl+C." && wait $$rpid
+
+run-scaled: setup setup-nginx train ## 2 Rasa processes + 1 action server behind nginx, on PostgreSQL, Redis and RabbitMQ
+	$(PY) -m opastin.scaled --port $(RASA_PORT)
 
 agent: setup databases ## add a staff console account: make agent AGENT=anna COUNTY=paijat-hame NAME="Anna A." (asks the password)
 	@test -n "$(AGENT)" -a -n "$(COUNTY)" -a -n "$(NAME)" || { echo "usage: make agent AGENT=… COUNTY=paijat-hame|vantaa-kerava|satakunta NAME=…" >&2; exit 2; }

@@ -20,6 +20,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+LOGS = ROOT / "var" / "log"
 
 
 def rest_token() -> str:
@@ -58,6 +59,55 @@ def wait_until(url: str, seconds: float, process: subprocess.Popen | None = None
     raise RuntimeError(f"{url} did not answer within {seconds:.0f}s")
 
 
+def endpoints_file(action_port: int, extra: str = "") -> str:
+    """A temporary endpoints.yml for servers started here: the action server's port, the SQL tracker store."""
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as endpoints:
+        endpoints.write(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
+            "tracker_store:\n  type: opastin.tracker_store.RedactedSQLTrackerStore\n" + extra
+        )
+    return endpoints.name
+
+
+def environment(env: dict[str, str] | None) -> dict[str, str]:
+    rest_token()  # the REST channel is closed without one; this process's clients send the same
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        **(env or {}),
+    }
+
+
+def start_actions(port: int, env: dict[str, str], log_name: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "python"), "-m", "actions.server", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=open(LOGS / f"{log_name}-actions.log", "w"),  # noqa: SIM115 - the process owns it
+        stderr=subprocess.STDOUT,
+    )
+
+
+def start_rasa(port: int, model: str, endpoints: str, env: dict[str, str], log_name: str) -> subprocess.Popen:
+    command = [str(BIN / "rasa"), "run", "--interface", "127.0.0.1", "--enable-api", "-m", model]
+    command += ["--port", str(port), "--endpoints", endpoints, "--credentials", "credentials.yml"]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=open(LOGS / f"{log_name}.log", "w"), stderr=subprocess.STDOUT
+    )
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @contextmanager
 def servers(
     model: str | None = None,
@@ -70,59 +120,15 @@ def servers(
     """Yields the Rasa server's base URL (http://127.0.0.1:PORT) while both servers run."""
     action_port = action_port or free_port()
     rasa_port = rasa_port or free_port()
-    logs = ROOT / "var" / "log"
-    logs.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as endpoints:
-        endpoints.write(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
-            "tracker_store:\n  type: opastin.tracker_store.RedactedSQLTrackerStore\n"
-        )
-    rest_token()  # the REST channel is closed without one; this process's clients send the same
-    environment = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "RASA_TELEMETRY_ENABLED": "false",
-        **(env or {}),
-    }
-    actions = subprocess.Popen(
-        [str(BIN / "python"), "-m", "actions.server", "--port", str(action_port)],
-        cwd=ROOT,
-        env=environment,
-        stdout=open(logs / f"{name}-actions.log", "w"),
-        stderr=subprocess.STDOUT,
-    )
-    rasa = subprocess.Popen(
-        [
-            str(BIN / "rasa"),
-            "run",
-            "--interface",
-            "127.0.0.1",
-            "--enable-api",
-            "-m",
-            str(model or newest_model()),
-            "--port",
-            str(rasa_port),
-            "--endpoints",
-            endpoints.name,
-            "--credentials",
-            "credentials.yml",
-        ],
-        cwd=ROOT,
-        env=environment,
-        stdout=open(logs / f"{name}-rasa.log", "w"),
-        stderr=subprocess.STDOUT,
-    )
+    LOGS.mkdir(parents=True, exist_ok=True)
+    endpoints = endpoints_file(action_port)
+    variables = environment(env)
+    actions = start_actions(action_port, variables, name)
+    rasa = start_rasa(rasa_port, str(model or newest_model()), endpoints, variables, f"{name}-rasa")
     try:
         wait_until(f"http://127.0.0.1:{action_port}/health", 120, actions)
         wait_until(f"http://127.0.0.1:{rasa_port}/status", 300, rasa)
         yield f"http://127.0.0.1:{rasa_port}"
     finally:
-        for process in (rasa, actions):
-            process.terminate()
-        for process in (rasa, actions):
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        os.unlink(endpoints.name)
+        stop([rasa, actions])
+        os.unlink(endpoints)

@@ -195,7 +195,7 @@ def bot_message(text: str, buttons: list[dict[str, str]] | None = None) -> dict[
 # --------------------------------------------------------------------------- the real stack (e2e, browser)
 
 Say = Callable[..., list[dict[str, Any]]]
-NEEDS_SERVERS = (TESTS / "e2e", TESTS / "browser")
+NEEDS_SERVERS = (TESTS / "e2e", TESTS / "browser", TESTS / "scaled")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -6,7 +6,8 @@
     ui.status.textContent = t("typing");
     ui.host.classList.add("opastin-busy");
     connect();
-    fetch(BASE + "message", {
+    // The conversation also in the address: a load balancer keeps one conversation on one server.
+    fetch(BASE + "message?sender=" + encodeURIComponent(state.sender), {
       method: "POST",
       headers: { "Content-Type": PLAIN },
       body: JSON.stringify({ sender: state.sender, message: message, metadata: { language: state.lang } })

@@ -1,0 +1,199 @@
+"""The profile for more than one process: 2 Rasa servers and 1 action server behind nginx, on loopback.
+
+    make run-scaled        (python -m opastin.scaled)
+
+It uses the machine's own services: PostgreSQL for conversations, the hand-over queue, figures and
+the directory (a database each, made when missing); Redis for Rasa's lock store and the push hub
+(a message posted to one Rasa process reaches a web chat or console stream held by the other);
+RabbitMQ (pika, as Rasa supports) as the event broker the monthly figures read. nginx keeps one
+conversation on one Rasa process (hashing its id), so its messages are answered in order there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from opastin.devstack import (
+    LOGS,
+    ROOT,
+    endpoints_file,
+    environment,
+    free_port,
+    newest_model,
+    start_actions,
+    start_rasa,
+    stop,
+    wait_until,
+)
+
+POSTGRES = os.environ.get("SCALED_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("SCALED_REDIS", "redis://127.0.0.1:6379")
+RABBITMQ_HOST = os.environ.get("SCALED_RABBITMQ_HOST", "127.0.0.1")
+DATABASES = {
+    "TRACKER_URL": "tracker",
+    "HANDOFF_URL": "handoff",
+    "REPORTING_URL": "reporting",
+    "DIRECTORY_URL": "directory",
+}
+BROKER = f"""lock_store:
+  type: redis
+  url: 127.0.0.1
+  port: 6379
+  db: 1
+  key_prefix: opastin
+event_broker:
+  type: pika
+  url: {RABBITMQ_HOST}
+  username: guest
+  password: guest
+  queues:
+    - opastin_events
+"""
+
+
+@dataclass
+class Scaled:
+    base: str  # nginx: what people and the console use
+    rasa: list[str]  # each Rasa process directly, for tests
+    env: dict[str, str]
+
+
+def database_urls(prefix: str) -> dict[str, str]:
+    return {variable: f"{POSTGRES}/{prefix}_{name}" for variable, name in DATABASES.items()}
+
+
+def create_databases(urls: dict[str, str]) -> None:
+    """Each database made when missing (trust auth on loopback, as the machine's PostgreSQL has)."""
+    import psycopg2
+
+    admin = psycopg2.connect(f"{POSTGRES}/postgres", connect_timeout=5)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        for url in urls.values():
+            name = url.rsplit("/", 1)[1]
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def nginx_conf(folder: Path, port: int, upstreams: list[int]) -> Path:
+    servers = "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in upstreams)
+    temp = "".join(
+        f"  {kind}_temp_path {folder / kind};\n" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    conf = folder / "nginx.conf"
+    conf.write_text(
+        f"""worker_processes 1;
+pid {folder / "nginx.pid"};
+error_log {LOGS / "scaled-nginx.log"} warn;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_max_body_size 64k;
+{temp}  upstream rasa {{
+    hash $arg_sender consistent;  # one conversation, one Rasa process
+{servers}  }}
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{
+      proxy_pass http://rasa;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_buffering off;  # Server-Sent Events go through at once
+      proxy_read_timeout 1h;
+    }}
+  }}
+}}
+""",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def nginx_binary() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        raise SystemExit("nginx is not installed: run `make setup-nginx` (Debian's nginx)")
+    return found
+
+
+def prepare(prefix: str) -> dict[str, str]:
+    """Databases, tables and the seeded directory of the profile; returns the servers' environment."""
+    urls = database_urls(prefix)
+    create_databases(urls)
+    variables = {**urls, "PUSH_HUB_URL": f"{REDIS}/2"}
+    subprocess.run(
+        [sys.executable, "-m", "opastin.setup_databases"],
+        cwd=ROOT,
+        env=environment(variables),
+        check=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "actions.directory.seed"],
+        cwd=ROOT,
+        env=environment(variables),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return variables
+
+
+@contextmanager
+def scaled_servers(
+    *, prefix: str = "opastin", port: int | None = None, processes: int = 2, env: dict[str, str] | None = None
+) -> Iterator[Scaled]:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    variables = environment({**prepare(prefix), **(env or {})})
+    action_port, rasa_ports, port = free_port(), [free_port() for _ in range(processes)], port or free_port()
+    endpoints = endpoints_file(action_port, BROKER)
+    folder = ROOT / "var" / "scaled"
+    folder.mkdir(parents=True, exist_ok=True)
+    model = str(newest_model())
+    started = [start_actions(action_port, variables, "scaled")]
+    started += [start_rasa(p, model, endpoints, variables, f"scaled-rasa-{n}") for n, p in enumerate(rasa_ports)]
+    nginx = subprocess.Popen(
+        [nginx_binary(), "-c", str(nginx_conf(folder, port, rasa_ports))],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until(f"http://127.0.0.1:{action_port}/health", 120, started[0])
+        for rasa_port, process in zip(rasa_ports, started[1:], strict=True):
+            wait_until(f"http://127.0.0.1:{rasa_port}/status", 300, process)
+        wait_until(f"http://127.0.0.1:{port}/", 30, nginx)
+        yield Scaled(f"http://127.0.0.1:{port}", [f"http://127.0.0.1:{p}" for p in rasa_ports], variables)
+    finally:
+        stop([nginx, *reversed(started)])
+        os.unlink(endpoints)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=5005)
+    args = parser.parse_args()
+    with scaled_servers(port=args.port) as stack:
+        print(f"Opastin (scaled: {len(stack.rasa)} Rasa processes behind nginx) is running:")
+        print(f"  {stack.base}/webhooks/webchat/    staff console: {stack.base}/webhooks/console/")
+        print("Logs are in var/log/scaled-*. Stop with Ctrl+C.")
+        try:
+            signal.pause()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
