@@ -65,6 +65,7 @@ class Scaled:
     base: str  # nginx: what people and the console use
     rasa: list[str]  # each Rasa process directly, for tests
     env: dict[str, str]
+    processes: list[subprocess.Popen]  # the Rasa processes, in the order of `rasa` (a fault test kills one)
 
 
 def database_urls(prefix: str) -> dict[str, str]:
@@ -175,7 +176,8 @@ def scaled_servers(
         for rasa_port, process in zip(rasa_ports, started[1:], strict=True):
             wait_until(f"http://127.0.0.1:{rasa_port}/status", 300, process)
         wait_until(f"http://127.0.0.1:{port}/", 30, nginx)
-        yield Scaled(f"http://127.0.0.1:{port}", [f"http://127.0.0.1:{p}" for p in rasa_ports], variables)
+        rasa = [f"http://127.0.0.1:{p}" for p in rasa_ports]
+        yield Scaled(f"http://127.0.0.1:{port}", rasa, variables, started[1:])
     finally:
         stop([nginx, *reversed(started)])
         os.unlink(endpoints)

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import text
 
+from opastin.db import engine_for
 from opastin.devstack import rest_headers
 from opastin.scaled import Scaled, scaled_servers
 
@@ -105,3 +107,21 @@ async def drain(queue_name: str) -> list[dict[str, Any]]:
         while (message := await queue.get(fail=False, no_ack=True)) is not None:
             bodies.append(json.loads(message.body))
     return bodies
+
+
+def test_a_killed_process_loses_no_turn_and_doubles_none(scaled: Scaled) -> None:
+    """Last in this file: it kills one of the two Rasa processes."""
+    senders = [f"scaled-kill-{n}-{uuid.uuid4().hex[:6]}" for n in range(4)]  # some hash to each process
+    for sender in senders:
+        assert "Missä kunnassa asut?" in texts(say(scaled.base, sender, "tarvitsen hammaslääkärin"))
+    scaled.processes[0].kill()  # no goodbye: as when a machine dies
+    scaled.processes[0].wait(timeout=30)
+    for sender in senders:
+        answered = say(scaled.base, sender, "Lahti")
+        assert "Lahti" in texts(answered) and "hammas" in texts(answered).lower()
+    with engine_for(scaled.env["TRACKER_URL"]).connect() as connection:
+        for sender in senders:
+            said = connection.execute(
+                text("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' ORDER BY id"), {"s": sender}
+            )
+            assert [json.loads(row.data)["text"] for row in said] == ["tarvitsen hammaslääkärin", "Lahti"]
