@@ -5,7 +5,8 @@ agent's replies go out through the same push streams as the bot's answers.
 
   GET  /webhooks/console/                    the console page (index.html, console.css, and console.js
                                              assembled from console/src/console.js and texts/ui.yml)
-  POST /api/login {"username", "password"}   sets an HttpOnly, SameSite=Strict session cookie
+  POST /api/login {"username", "password"}   sets an HttpOnly, SameSite=Strict session cookie;
+                                             401 for a wrong name or password, 429 with Retry-After when locked out
   POST /api/logout
   GET  /api/queue                            waiting and handled conversations, and callbacks, of the agent's county
   GET  /api/conversations/<id>               details, the bot's transcript and the messages so far
@@ -20,7 +21,9 @@ the header X-Opastin-Console: 1, which a page of another site cannot send withou
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -75,9 +78,12 @@ def _handoff_json(handoff: Handoff, with_texts: bool = False) -> dict[str, Any]:
 
 
 class ConsoleInput(InputChannel):
-    def __init__(self, hub: Hub = HUB, store: HandoffStore | None = None) -> None:
+    def __init__(
+        self, hub: Hub = HUB, store: HandoffStore | None = None, *, policy: agents.LoginPolicy = agents.DEFAULT_POLICY
+    ) -> None:
         self.hub = hub
         self._store = store
+        self.policy = policy
 
     @classmethod
     def name(cls) -> str:
@@ -85,7 +91,7 @@ class ConsoleInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ConsoleInput:
-        return cls()
+        return cls(policy=agents.LoginPolicy.from_env())
 
     @property
     def store(self) -> HandoffStore:
@@ -95,6 +101,7 @@ class ConsoleInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         console = Blueprint("console", __name__)
+        agents.dummy_hash()  # made now, so that the first unknown name costs no more than a known one
 
         add_static_routes(console, STATIC_DIR, PAGE_SECURITY, [CONSOLE])
 
@@ -103,13 +110,26 @@ class ConsoleInput(InputChannel):
             body = self._body(request)
             if body is None:
                 return self._error(400, "the body must be a JSON object with a custom header")
-            token = await blocking(
-                agents.log_in, self.store, str(body.get("username") or ""), str(body.get("password") or "")
+            result: agents.LoginResult = await blocking(
+                agents.log_in,
+                self.store,
+                str(body.get("username") or ""),
+                str(body.get("password") or ""),
+                request.ip or "",
+                self.policy,
             )
-            if token is None:
+            if result.locked_for:
+                minutes = math.ceil(result.locked_for / 60)
+                return self._error(
+                    429,
+                    f"too many failed logins: try again in {minutes} min",
+                    headers={"Retry-After": str(result.locked_for)},
+                )
+            if result.token is None:
+                await asyncio.sleep(result.delay)  # the server answers others meanwhile
                 return self._error(401, "wrong username or password")
             reply = response.json({"ok": True})
-            reply.cookies[COOKIE] = token
+            reply.cookies[COOKIE] = result.token
             cookie = reply.cookies[COOKIE]
             cookie["httponly"] = True
             cookie["samesite"] = "Strict"
@@ -284,5 +304,7 @@ class ConsoleInput(InputChannel):
         return body if isinstance(body, dict) else None
 
     @staticmethod
-    def _error(status: int, message: str) -> HTTPResponse:
-        return response.json({"ok": False, "error": message}, status=status, headers={"Cache-Control": "no-store"})
+    def _error(status: int, message: str, headers: dict[str, str] | None = None) -> HTTPResponse:
+        return response.json(
+            {"ok": False, "error": message}, status=status, headers={**(headers or {}), "Cache-Control": "no-store"}
+        )
