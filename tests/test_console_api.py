@@ -288,3 +288,14 @@ def test_another_countys_conversation_is_not_found_and_not_logged(store: Handoff
     conversation = api(base, f"conversations/{queued.handoff_id}")
     assert requests.get(conversation, headers=with_cookie(token), timeout=10).status_code == 404
     assert [e.action for e in audit.entries(store) if e.username == "sven"] == ["agent_added", "login"]
+
+
+def test_the_proxy_is_trusted_only_when_the_settings_say_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPASTIN_TRUST_PROXY", raising=False)
+    monkeypatch.setenv("OPASTIN_LOGIN_LOCK_MINUTES", "30")
+    assert not ConsoleInput.from_credentials(None).trust_proxy
+    assert not ConsoleInput.from_credentials({"trust_proxy": False}).trust_proxy
+    assert ConsoleInput.from_credentials({"trust_proxy": True}).trust_proxy
+    assert ConsoleInput.from_credentials(None).policy.lock.total_seconds() == 30 * 60
+    monkeypatch.setenv("OPASTIN_TRUST_PROXY", "1")
+    assert ConsoleInput.from_credentials({"trust_proxy": False}).trust_proxy
