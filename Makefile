@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
+.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -85,6 +85,30 @@ run-scaled: setup setup-nginx train ## 2 Rasa processes + 1 action server behind
 agent: setup databases ## add a staff console account: make agent AGENT=anna COUNTY=paijat-hame NAME="Anna A." (asks the password)
 	@test -n "$(AGENT)" -a -n "$(COUNTY)" -a -n "$(NAME)" || { echo "usage: make agent AGENT=… COUNTY=paijat-hame|vantaa-kerava|satakunta NAME=…" >&2; exit 2; }
 	$(PY) -m opastin.handoff.agents add "$(AGENT)" --county "$(COUNTY)" --name "$(NAME)"
+
+NEED_AGENT = @test -n "$(AGENT)" || { echo "usage: make $@ AGENT=username" >&2; exit 2; }
+
+agent-disable: setup databases ## disable an agent (sessions end, logins refused): make agent-disable AGENT=anna
+	$(NEED_AGENT)
+	$(PY) -m opastin.handoff.agents disable "$(AGENT)"
+
+agent-enable: setup databases ## enable a disabled agent again: make agent-enable AGENT=anna
+	$(NEED_AGENT)
+	$(PY) -m opastin.handoff.agents enable "$(AGENT)"
+
+agent-reset: setup databases ## new password (asked twice; sessions end, lock-out lifted): make agent-reset AGENT=anna
+	$(NEED_AGENT)
+	$(PY) -m opastin.handoff.agents reset-password "$(AGENT)"
+
+agent-unlock: setup databases ## lift a lock-out after too many failed logins: make agent-unlock AGENT=anna
+	$(NEED_AGENT)
+	$(PY) -m opastin.handoff.agents unlock "$(AGENT)"
+
+agents: setup databases ## list the console's agents: [COUNTY=paijat-hame]
+	$(PY) -m opastin.handoff.agents list $(if $(COUNTY),--county "$(COUNTY)")
+
+audit: setup databases ## print the console's audit log (UTC): [COUNTY=…] [SINCE=2026-12-01] [AGENT=anna]
+	$(PY) -m opastin.handoff.agents audit $(if $(COUNTY),--county "$(COUNTY)") $(if $(SINCE),--since "$(SINCE)") $(if $(AGENT),--agent "$(AGENT)")
 
 shell: setup databases train ## chat in the terminal instead of the browser
 	@mkdir -p var/log

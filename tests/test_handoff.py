@@ -230,9 +230,9 @@ def test_agents_log_in_with_hashed_passwords_only(store) -> None:
     with store.session() as session:
         stored = session.get(type(agent), agent.id).password_hash
     assert "oikein" not in stored and stored.startswith("scrypt$")
-    assert agents.log_in(store, "anna", "väärä salasana!!") is None
-    assert agents.log_in(store, "nobody", "oikein-pitkä-salasana") is None
-    token = agents.log_in(store, "anna", "oikein-pitkä-salasana")
+    assert not agents.log_in(store, "anna", "väärä salasana!!").ok
+    assert not agents.log_in(store, "nobody", "oikein-pitkä-salasana").ok
+    token = agents.log_in(store, "anna", "oikein-pitkä-salasana").token
     assert agents.agent_for(store, token).username == "anna"
     agents.log_out(store, token)
     assert agents.agent_for(store, token) is None

@@ -158,7 +158,7 @@
     event.preventDefault();
     api("login", { username: $("username").value, password: $("password").value })
       .then(function () { $("password").value = ""; $("login-status").textContent = ""; return start(); })
-      .catch(function () { $("login-status").textContent = t("loginFailed"); });
+      .catch(function (error) { $("login-status").textContent = t(error.status === 429 ? "loginLocked" : "loginFailed"); });
   });
   $("logout").addEventListener("click", logout);
   $("reply").addEventListener("submit", function (event) {

@@ -5,8 +5,9 @@ agent's replies go out through the same push streams as the bot's answers.
 
   GET  /webhooks/console/                    the console page (index.html, console.css, and console.js
                                              assembled from console/src/console.js and texts/ui.yml)
-  POST /api/login {"username", "password"}   sets an HttpOnly, SameSite=Strict session cookie
-  POST /api/logout
+  POST /api/login {"username", "password"}   sets an HttpOnly, SameSite=Strict session cookie (Secure over https);
+                                             401 for a wrong name or password, 429 with Retry-After when locked out
+  POST /api/logout                           deletes the session on the server and expires the cookie
   GET  /api/queue                            waiting and handled conversations, and callbacks, of the agent's county
   GET  /api/conversations/<id>               details, the bot's transcript and the messages so far
   POST /api/conversations/<id>/take | /messages {"text"} | /return | /close | /rating {"rating": 1-5}
@@ -16,11 +17,22 @@ agent's replies go out through the same push streams as the bot's answers.
 Nothing without a login: every /api route but login answers 401. An agent sees only their own
 county; another county's conversation answers 404, as if it did not exist. Every POST must carry
 the header X-Opastin-Console: 1, which a page of another site cannot send without CORS permission.
+Every /api answer, errors included, is `Cache-Control: no-store`. Failed logins are slowed down and
+locked out (opastin/handoff/agents.py); logins, opened conversations and callbacks, and what was done
+with them go to the audit log (opastin/handoff/audit.py).
+
+Behind a TLS proxy, set `trust_proxy: true` (credentials.yml) or OPASTIN_TRUST_PROXY=1: then the
+proxy's X-Forwarded-Proto says whether the cookie gets Secure, and its X-Forwarded-For (the last
+address, the one the proxy added) is the client's address for throttling and the audit log. Without
+it those headers are ignored, since anyone can send them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import math
+import os
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,12 +47,13 @@ from opastin.channels.assets import CONSOLE
 from opastin.channels.handover import console_stream, tell_console, tell_person
 from opastin.channels.hub import PushHub, shared_hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
-from opastin.handoff import agents
+from opastin.handoff import agents, audit
 from opastin.handoff.queue import HandoffStore, shared_store
 from opastin.handoff.records import ACTIVE, Agent, Handoff
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "console"
 COOKIE = "opastin_console"
+COOKIE_PATH = "/webhooks/console"
 CSRF_HEADER = "x-opastin-console"
 MAX_REPLY = 2000
 PAGE_SECURITY = {
@@ -75,9 +88,18 @@ def _handoff_json(handoff: Handoff, with_texts: bool = False) -> dict[str, Any]:
 
 
 class ConsoleInput(InputChannel):
-    def __init__(self, hub: PushHub | None = None, store: HandoffStore | None = None) -> None:
+    def __init__(
+        self,
+        hub: PushHub | None = None,
+        store: HandoffStore | None = None,
+        *,
+        trust_proxy: bool = False,
+        policy: agents.LoginPolicy = agents.DEFAULT_POLICY,
+    ) -> None:
         self.hub = hub or shared_hub()
         self._store = store
+        self.trust_proxy = trust_proxy
+        self.policy = policy
 
     @classmethod
     def name(cls) -> str:
@@ -85,7 +107,9 @@ class ConsoleInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ConsoleInput:
-        return cls()
+        configured = str((credentials or {}).get("trust_proxy") or "")
+        trusted = _flag(configured) or _flag(os.environ.get("OPASTIN_TRUST_PROXY"))
+        return cls(trust_proxy=trusted, policy=agents.LoginPolicy.from_env())
 
     @property
     def store(self) -> HandoffStore:
@@ -95,37 +119,51 @@ class ConsoleInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         console = Blueprint("console", __name__)
+        agents.dummy_hash()  # made now, so that the first unknown name costs no more than a known one
 
         add_static_routes(console, STATIC_DIR, PAGE_SECURITY, [CONSOLE])
+
+        @console.middleware("response")
+        async def no_store(request: Request, reply: HTTPResponse) -> None:
+            if "/api/" in request.path:  # data: neither the browser nor a proxy keeps a copy
+                reply.headers["Cache-Control"] = "no-store"
 
         @console.route("/api/login", methods=["POST"])
         async def login(request: Request) -> HTTPResponse:
             body = self._body(request)
             if body is None:
                 return self._error(400, "the body must be a JSON object with a custom header")
-            token = await blocking(
-                agents.log_in, self.store, str(body.get("username") or ""), str(body.get("password") or "")
+            result: agents.LoginResult = await blocking(
+                agents.log_in,
+                self.store,
+                str(body.get("username") or ""),
+                str(body.get("password") or ""),
+                self._address(request),
+                self.policy,
             )
-            if token is None:
+            if result.locked_for:
+                minutes = math.ceil(result.locked_for / 60)
+                return self._error(
+                    429,
+                    f"too many failed logins: try again in {minutes} min",
+                    headers={"Retry-After": str(result.locked_for)},
+                )
+            if result.token is None:
+                await asyncio.sleep(result.delay)  # the server answers others meanwhile
                 return self._error(401, "wrong username or password")
             reply = response.json({"ok": True})
-            reply.cookies[COOKIE] = token
-            cookie = reply.cookies[COOKIE]
-            cookie["httponly"] = True
-            cookie["samesite"] = "Strict"
-            cookie["path"] = "/webhooks/console"
-            cookie["max-age"] = agents.SESSION_HOURS * 3600
-            if request.scheme == "https":
-                cookie["secure"] = True
+            self._set_cookie(reply, request, result.token, agents.SESSION_HOURS * 3600)
             return reply
 
         @console.route("/api/logout", methods=["POST"])
         async def logout(request: Request) -> HTTPResponse:
+            if self._body(request) is None:
+                return self._error(400, "the body must be a JSON object with a custom header")
             token = request.cookies.get(COOKIE)
-            if token and self._body(request) is not None:
-                await blocking(agents.log_out, self.store, token)
+            if token:
+                await blocking(agents.log_out, self.store, token, self._address(request))
             reply = response.json({"ok": True})
-            del reply.cookies[COOKIE]
+            self._set_cookie(reply, request, "", 0)  # the same name and path, so that the browser drops it
             return reply
 
         @console.route("/api/me", methods=["GET"])
@@ -142,6 +180,14 @@ class ConsoleInput(InputChannel):
                 return self._error(401, "log in first")
             conversations = await blocking(self.store.queue, agent.county)
             callbacks = await blocking(self.store.callbacks, agent.county)
+            await blocking(  # the queue shows a callback's number: who saw which is logged (once each)
+                audit.record_first_views,
+                self.store,
+                agent,
+                audit.VIEW_CALLBACK,
+                [c.id for c in callbacks],
+                address=self._address(request),
+            )
             return response.json(
                 {
                     "conversations": [_handoff_json(h) for h in conversations],
@@ -169,6 +215,7 @@ class ConsoleInput(InputChannel):
                 {"author": m.author, "text": m.text, "created": _iso(m.created)}
                 for m in await blocking(self.store.messages, handoff.id)
             ]
+            await self._audit(request, agent, audit.OPEN_CONVERSATION, handoff.id)
             return response.json(data)
 
         @console.route("/api/conversations/<handoff_id>/<verb>", methods=["POST"])
@@ -181,16 +228,19 @@ class ConsoleInput(InputChannel):
                 return self._error(401, "log in first")
             if handoff is None:
                 return self._error(404, "not found")
-            handler = {
-                "take": self._take,
-                "messages": self._reply,
-                "return": self._return,
-                "close": self._close,
-                "rating": self._rate,
-            }.get(verb)
+            handler, action = {
+                "take": (self._take, audit.TAKE),
+                "messages": (self._reply, audit.REPLY),
+                "return": (self._return, audit.RETURN),
+                "close": (self._close, audit.CLOSE),
+                "rating": (self._rate, audit.RATE),
+            }.get(verb, (None, ""))
             if handler is None:
                 return self._error(404, "not found")
-            return await handler(agent, handoff, body)
+            reply = await handler(agent, handoff, body)
+            if reply.status == 200:
+                await self._audit(request, agent, action, handoff.id)
+            return reply
 
         @console.route("/api/callbacks/<callback_id>/done", methods=["POST"])
         async def callback_done(request: Request, callback_id: str) -> HTTPResponse:
@@ -201,6 +251,7 @@ class ConsoleInput(InputChannel):
                 return self._error(401, "log in first")
             if not await blocking(self.store.callback_done, callback_id, agent):
                 return self._error(404, "not found")
+            await self._audit(request, agent, audit.CALLBACK_DONE, callback_id)
             tell_console(self.hub, agent.county, {"type": "queue"})
             return response.json({"ok": True})
 
@@ -211,6 +262,10 @@ class ConsoleInput(InputChannel):
                 return self._error(401, "log in first")
             await event_stream(request, self.hub, console_stream(agent.county), event="console")
             return None
+
+        @console.route("/api/<rest:path>", methods=["GET", "POST"])
+        async def unknown(request: Request, rest: str) -> HTTPResponse:
+            return self._error(404, "not found")
 
         return console
 
@@ -260,6 +315,33 @@ class ConsoleInput(InputChannel):
 
     # ------------------------------------------------------------------ helpers
 
+    def _https(self, request: Request) -> bool:
+        """Whether the browser talks to us over TLS: directly, or to the proxy, when the proxy is trusted."""
+        if request.scheme == "https":
+            return True
+        forwarded = request.headers.get("x-forwarded-proto", "")
+        return self.trust_proxy and forwarded.rsplit(",", 1)[-1].strip().lower() == "https"
+
+    def _address(self, request: Request) -> str:
+        """The client's address: the trusted proxy's last X-Forwarded-For entry, else the connection's."""
+        forwarded = request.headers.get("x-forwarded-for", "")
+        if self.trust_proxy and forwarded.strip():
+            return forwarded.rsplit(",", 1)[-1].strip()[:64]
+        return (request.ip or "")[:64]
+
+    def _set_cookie(self, reply: HTTPResponse, request: Request, value: str, max_age: int) -> None:
+        reply.cookies[COOKIE] = value
+        cookie = reply.cookies[COOKIE]
+        cookie["httponly"] = True
+        cookie["samesite"] = "Strict"
+        cookie["path"] = COOKIE_PATH
+        cookie["max-age"] = max_age
+        if self._https(request):
+            cookie["secure"] = True
+
+    async def _audit(self, request: Request, agent: Agent, action: str, target: str) -> None:
+        await blocking(audit.record, self.store, action, agent, target=target, address=self._address(request))
+
     async def _agent(self, request: Request) -> Agent | None:
         return await blocking(agents.agent_for, self.store, request.cookies.get(COOKIE))
 
@@ -284,5 +366,11 @@ class ConsoleInput(InputChannel):
         return body if isinstance(body, dict) else None
 
     @staticmethod
-    def _error(status: int, message: str) -> HTTPResponse:
-        return response.json({"ok": False, "error": message}, status=status, headers={"Cache-Control": "no-store"})
+    def _error(status: int, message: str, headers: dict[str, str] | None = None) -> HTTPResponse:
+        return response.json(
+            {"ok": False, "error": message}, status=status, headers={**(headers or {}), "Cache-Control": "no-store"}
+        )
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")

@@ -3,6 +3,10 @@
 A conversation's texts (the bot's transcript and the messages with the agent) are kept only while
 it is open: closing it erases them and leaves the figures (waiting time, who handled it, the rating).
 A callback's phone number and topic are erased when it is done or cancelled.
+
+The console's security has tables of its own (added later: `create_all` makes missing tables but never
+adds a column to an existing one, so new state goes into new tables): failed logins, counted to slow
+down and lock out guessing, and the audit log of what agents did.
 """
 
 from __future__ import annotations
@@ -90,3 +94,30 @@ class HeldPhone(HandoffBase):
     sender = Column(String(64), primary_key=True)
     phone = Column(String(20), nullable=False)
     created = Column(DateTime, nullable=False)
+
+
+class LoginFailure(HandoffBase):
+    """One failed (or not yet checked) login, per username ("user:…") and per client address ("address:…").
+
+    An attempt is written here before its password is checked, so that attempts running at the same
+    moment (in other processes too) count each other; a right password deletes its username's rows.
+    """
+
+    __tablename__ = "login_failures"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(100), nullable=False, index=True)
+    created = Column(DateTime, nullable=False, index=True)
+
+
+class AuditEntry(HandoffBase):
+    """Who did what in the console, and to which conversation or callback: never a person's text."""
+
+    __tablename__ = "audit_log"
+    id = Column(Integer, primary_key=True)
+    created = Column(DateTime, nullable=False, index=True)  # UTC
+    agent_id = Column(Integer, index=True)  # no foreign key: the log outlives what it names
+    username = Column(String(64))  # None for a failed login with a name that is no agent's
+    county = Column(String(32), index=True)
+    action = Column(String(32), nullable=False)
+    target = Column(String(64), index=True)  # the conversation's or callback's id
+    address = Column(String(64))  # the client's address (logins)

@@ -88,6 +88,30 @@ def test_an_agent_sees_only_their_own_countys_queue(stack: dict, accounts: dict)
 
 def test_logging_out_ends_the_session(stack: dict, accounts: dict) -> None:
     session = logged_in(stack, accounts["satakunta"])
+    copy = {"opastin_console": session.cookies["opastin_console"]}  # what someone might have kept
     assert session.get(api(stack, "me"), timeout=10).status_code == 200
-    session.post(api(stack, "logout"), data="{}", headers=HEADERS, timeout=10)
-    assert session.get(api(stack, "me"), timeout=10).status_code == 401
+    out = session.post(api(stack, "logout"), data="{}", headers=HEADERS, timeout=10)
+    assert out.status_code == 200 and "Max-Age=0" in out.headers["Set-Cookie"]
+    assert "opastin_console" not in session.cookies  # expired with the cookie's own path
+    assert requests.get(api(stack, "me"), cookies=copy, timeout=10).status_code == 401
+
+
+def test_guessing_a_password_is_locked_out_and_nothing_is_cached(stack: dict) -> None:
+    username = f"agent-locked-{uuid.uuid4().hex[:6]}"
+    agents.add_agent(HandoffStore(stack["handoff"]), username, PASSWORD, "satakunta", "Agent")
+    answers = [
+        requests.post(
+            api(stack, "login"),
+            data=json.dumps({"username": username, "password": f"guess-{n}"}),
+            headers=HEADERS,
+            timeout=30,
+        )
+        for n in range(agents.MAX_FAILURES + 1)
+    ]
+    assert [a.status_code for a in answers] == [401] * (agents.MAX_FAILURES - 1) + [429, 429]
+    assert int(answers[-1].headers["Retry-After"]) > 0
+    assert all(a.headers["Cache-Control"] == "no-store" for a in answers)
+    right = requests.post(
+        api(stack, "login"), data=json.dumps({"username": username, "password": PASSWORD}), headers=HEADERS, timeout=30
+    )
+    assert right.status_code == 429
