@@ -35,7 +35,6 @@ from opastin.channels.hub import HUB, Hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.figures import record_feedback
 from opastin.handoff.queue import HandoffStore, shared_store
-from opastin.privacy import scrub
 
 log = logging.getLogger(__name__)
 
@@ -221,4 +220,4 @@ class WebchatInput(InputChannel):
             raise RequestError(400, "comment must be a text")
         if comment and len(comment) > MAX_COMMENT:
             raise RequestError(413, f"comment is too long: at most {MAX_COMMENT} characters")
-        return rating, scrub(comment.strip()) if comment and comment.strip() else None, _language(body.get("language"))
+        return rating, comment.strip() if comment and comment.strip() else None, _language(body.get("language"))
