@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+import logging
+
 import pytest
 
+from opastin.logs import RedactingFilter, install_log_redaction
 from opastin.redaction import ALLOWED_NUMBERS, has_identity_code, redact, redact_strings
 
 NBSP = "\u00a0"
@@ -142,3 +146,36 @@ def test_every_string_of_a_json_like_value_is_redacted_and_the_rest_kept() -> No
 
 def test_an_identity_code_is_recognised() -> None:
     assert has_identity_code("minun hetu on 010190–123a") and not has_identity_code("040 123 4567")
+
+
+def log_output(logger: logging.Logger, handler: logging.StreamHandler, *args: object, exc: bool = False) -> str:
+    stream = io.StringIO()
+    handler.setStream(stream)
+    if exc:
+        try:
+            raise ValueError("bad phone 040 123 4567")
+        except ValueError:
+            logger.exception(*args)
+    else:
+        logger.warning(*args)
+    return stream.getvalue()
+
+
+def test_log_records_are_redacted_by_the_filter_on_the_handlers() -> None:
+    root = logging.getLogger()
+    handler = logging.StreamHandler(io.StringIO())
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    root.addHandler(handler)
+    try:
+        install_log_redaction()
+        install_log_redaction()  # once is enough, twice does no harm
+        assert sum(isinstance(f, RedactingFilter) for f in handler.filters) == 1
+        logger = logging.getLogger("opastin.test_redaction")
+        said = log_output(logger, handler, "Received 'soita %s' from %s", "040 123 4567", "matti@example.fi")
+        assert said == "opastin.test_redaction Received 'soita [PHONE]' from [EMAIL]\n"
+        said = log_output(logger, handler, {"text": "010190-123A"})
+        assert said == "opastin.test_redaction {'text': '[HETU]'}\n"
+        said = log_output(logger, handler, "failed for %s", "FI21 1234 5600 0007 85", exc=True)
+        assert "failed for [IBAN]" in said and "ValueError: bad phone [PHONE]" in said and "4567" not in said
+    finally:
+        root.removeHandler(handler)
