@@ -44,7 +44,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 
 EMAIL = "[EMAIL]"
@@ -120,6 +120,8 @@ _DIGIT_RUN = re.compile(r"[0-9]+")
 # (with a space on either side), or the brackets of "(040) 123" and "+358 (0)40".
 _GAP = re.compile(r"[ ]{1,2}|[ ]?[-./][ ]?|[ ]?\(|\)[ ]?")
 _MAX_GROUPS = 8
+_MIN_DIGITS = 7  # the fewest digits of any number below ("09 12345")
+_MAX_DIGITS = 17  # the most: 15 (E.164) after "00"
 # Finnish prefixes after the leading 0: 02–09 (areas, 04x mobiles, 05x, 06…, 07…, 08…, 09), 010 and 013–019.
 _FINNISH_ONE = frozenset("23456789")
 _FINNISH_TWO = frozenset({"10", "13", "14", "15", "16", "17", "18", "19"})
@@ -259,19 +261,44 @@ def _phone_numbers(reading: str) -> list[tuple[int, int]]:
     """The longest phone number from each digit group on, left to right ("08.00 040 123 4567": from 040)."""
     spans = []
     for chain in _chains(reading):
+        counts = [0, *accumulate(len(group.digits) for group in chain)]  # digits before each group
         first = 0
         while first < len(chain):
-            for last in range(min(len(chain), first + _MAX_GROUPS) - 1, first - 1, -1):
-                found = _phone_span(reading, chain[first : last + 1])
-                if found is not None:
-                    start, end, personal = found
-                    if personal:
-                        spans.append((start, end))
-                    first = last + 1
-                    break
-            else:
+            found = _longest_number(reading, chain, counts, first)
+            if found is None:
                 first += 1
+                continue
+            last, (start, end, personal) = found
+            if personal:
+                spans.append((start, end))
+            first = last + 1
     return spans
+
+
+def _longest_number(
+    reading: str, chain: list[_Group], counts: list[int], first: int
+) -> tuple[int, tuple[int, int, bool]] | None:
+    """The last group and the span of the longest number that starts with the chain's group `first`."""
+    if not _may_start_a_number(reading, chain[first]):
+        return None
+    for last in range(min(len(chain), first + _MAX_GROUPS) - 1, first - 1, -1):
+        digits = counts[last + 1] - counts[first]
+        if digits > _MAX_DIGITS:
+            continue
+        if digits < _MIN_DIGITS:
+            return None
+        found = _phone_span(reading, chain[first : last + 1])
+        if found is not None:
+            return last, found
+    return None
+
+
+def _may_start_a_number(reading: str, group: _Group) -> bool:
+    """Only a group after +, or one of 0… or 358… with two digits or more, can start a phone number:
+    a quick test before the whole one."""
+    if "+" in reading[max(0, group.start - 2) : group.start]:
+        return True
+    return len(group.digits) >= 2 and (group.digits[0] == "0" or group.digits.startswith("358"))
 
 
 def _chains(reading: str) -> list[list[_Group]]:
