@@ -23,18 +23,21 @@ redacting twice changes nothing):
            `040.123.4567`, `040/123 4567`, `(040) 123 4567`, `09 123 4567`, `+358 40 123 4567`,
            `+358 (0)40 …`, `+358401234567`, `358401234567`, `00358 40 …`) and foreign numbers written
            with `+` or `00` (`+46 70 123 45 67`). Finnish numbers must start with a real prefix (02–09,
-           010, 013–019; 04x and 050 mobiles) and have 7–11 digits.
+           010, 013–019; 04x and 050 mobiles) and have 7–11 digits (8–11 written without spaces).
+           Of a longer run of numbers, the longest number that fits is taken from the left.
 
 What stays: dates (`12.12.2026`, `1.1.`, `2026-12-07`, `09.12.`), times and opening hours (`8.00–16.00`,
 `08.00-16.00`, `klo 8-16`, `08:00`), prices (`41,80 €`, `0,50 €`), postal codes and their ranges
-(`15100 Lahti`, `00100`, `02100–02180`), years, counts, ages (`65+`), street numbers, and the national
-service numbers in ALLOWED_NUMBERS (112 and 116117 never look like a personal number: they have no
-leading 0 or +).
+(`15100 Lahti`, `00100`, `02100–02180`), years, counts, ages (`65+`), street numbers, business IDs
+(`0245437-2`), and the national service numbers in ALLOWED_NUMBERS in any form (112 and 116117 never
+look like a personal number: they have no leading 0 or +). Other service numbers (a health station's
+booking line) are redacted like anyone's: only their form is known here, not whose they are.
 
 Numbers are read whatever the script or width: digits of any script (Arabic-Indic, full-width `０４０`)
 count as digits, full-width letters and signs as their ASCII forms, every kind of space (U+00A0,
 U+202F, …) as a space and every dash as `-`. Not recognised: numbers spelled out in words, an e-mail
-address written as "matti at example dot fi", an identity code without its century sign, a number
+address written as "matti at example dot fi", an identity code without its century sign or with a
+space around a letter sign, other countries' identity numbers (a Swedish personnummer), a number
 split by a line break.
 """
 
