@@ -1,4 +1,4 @@
-"""Anonymous figures the county follows: counts and scrubbed feedback, nothing traceable to a person.
+"""Anonymous figures the county follows: counts and redacted feedback, nothing traceable to a person.
 
 No conversation id and no time of day anywhere. They live at REPORTING_URL (SQLite under var/ by default).
 """
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base
 
 from opastin.db import default_sqlite_url, engine_for
+from opastin.redaction import redact
 
 # Any: SQLAlchemy 1.4's declarative base is not typed without its mypy plugin.
 ReportBase: Any = declarative_base()
@@ -35,7 +36,7 @@ class WellbeingAnswerCount(ReportBase):
 
 
 class Feedback(ReportBase):
-    """A rating of a conversation, from the web chat's end; the comment is scrubbed of identifiers."""
+    """A rating of a conversation, from the web chat's end; its comment is redacted (opastin/redaction.py)."""
 
     __tablename__ = "feedback"
     id = Column(Integer, primary_key=True)
@@ -105,11 +106,16 @@ def record_feedback(
     channel: str = "webchat",
     url: str | None = None,
 ) -> None:
+    """Stores a rating; its comment with identity codes, phone numbers, e-mail addresses and IBANs replaced."""
     engine = _engine(url)
     with engine.begin() as connection:
         connection.execute(
             Feedback.__table__.insert().values(
-                day=day or date.today(), channel=channel, language=language, rating=rating, comment=comment
+                day=day or date.today(),
+                channel=channel,
+                language=language,
+                rating=rating,
+                comment=redact(comment) if comment else comment,
             )
         )
 

@@ -1,5 +1,7 @@
 """Reaching a person: office hours (time frozen), the queue, callbacks, staff accounts."""
 
+import asyncio
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -9,6 +11,8 @@ import pytest
 from actions.directory.client import DirectoryClient
 from actions.handoff import ActionOfferHumanContact, opening_text, transcript
 from opastin import catalogue
+from opastin.channels.handover import console_stream, relay_to_agent
+from opastin.channels.hub import Hub
 from opastin.handoff import agents, office_hours
 from opastin.handoff.callback_input import display_phone, phone_number, time_window, wants_to_cancel
 from opastin.handoff.queue import HandoffStore
@@ -271,3 +275,41 @@ def test_waiting_too_long_frees_the_place_and_erases_the_texts(store) -> None:
 def test_the_person_can_leave_the_queue(store) -> None:
     queued = store.enqueue(sender="s1", county="paijat-hame", language="fi", max_queue=5, transcript=[])
     assert store.leave_queue(queued.handoff_id) and store.open_for_sender("s1") is None
+
+
+def test_what_is_stored_of_a_hand_over_is_redacted_but_a_callback_number_is_kept(store) -> None:
+    queued = store.enqueue(
+        sender="s1",
+        county="paijat-hame",
+        language="fi",
+        max_queue=5,
+        transcript=[
+            {"from": "person", "text": "hetuni on 010190-123A"},
+            {"from": "bot", "text": "Soitamme numeroon 040 123 4567."},
+        ],
+    )
+    assert json.loads(store.get(queued.handoff_id).transcript) == [
+        {"from": "person", "text": "hetuni on [HETU]"},
+        {"from": "bot", "text": "Soitamme numeroon [PHONE]."},
+    ]
+    store.add_message(queued.handoff_id, "person", "sähköpostini matti@example.fi")
+    assert [m.text for m in store.messages(queued.handoff_id)] == ["sähköpostini [EMAIL]"]
+    callback = store.add_callback(
+        sender="s1",
+        county="paijat-hame",
+        phone="+358401234567",
+        window="any",
+        topic="lasku tililtä FI21 1234 5600 0007 85",
+        language="fi",
+    )
+    [stored] = store.callbacks("paijat-hame")
+    assert (stored.id, stored.phone, stored.topic) == (callback, "+358401234567", "lasku tililtä [IBAN]")
+
+
+def test_the_agent_sees_the_message_as_typed_while_the_stored_copy_is_redacted(store) -> None:
+    queued = store.enqueue(sender="s1", county="paijat-hame", language="fi", max_queue=5, transcript=[])
+    hub = Hub()
+    asyncio.run(relay_to_agent(store, hub, store.get(queued.handoff_id), "soita 040 123 4567 kiitos"))
+    pushed = [message for _, message in hub.since(console_stream("paijat-hame"), 0)]
+    assert pushed[-1]["type"] == "message" and pushed[-1]["text"] == "soita 040 123 4567 kiitos"
+    assert [m.text for m in store.messages(queued.handoff_id)] == ["soita [PHONE] kiitos"]

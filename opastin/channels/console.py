@@ -284,6 +284,7 @@ class ConsoleInput(InputChannel):
             return self._error(409, "take the conversation first")
         if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
             return self._error(400, f"text must be 1–{MAX_REPLY} characters")
+        # Stored redacted, pushed as typed: see relay_to_agent (opastin/channels/handover.py).
         await blocking(self.store.add_message, handoff.id, "agent", text.strip())
         self.hub.publish(handoff.sender, {"from": "agent", "text": text.strip()})
         tell_console(

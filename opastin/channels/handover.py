@@ -49,6 +49,10 @@ async def relay_to_agent(store: HandoffStore, hub: PushHub, handoff: Handoff, te
         tell_console(hub, handoff.county, {"type": "queue"})
         return
     earlier = await blocking(store.messages, handoff.id)
+    # The store keeps a redacted copy (opastin/redaction.py); the live push below carries the text as
+    # typed. The agent is who the person is writing to, and may need exactly that number or address to
+    # help them ("soita minulle 040 …"); the push only lives in the hub's memory (bounded, gone after an
+    # hour) and is never written anywhere, while the copy a reloaded console shows is the stored one.
     await blocking(store.add_message, handoff.id, "person", text)
     match = safety.assess(text)
     if match is not None:

@@ -36,7 +36,6 @@ from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.figures import record_feedback
 from opastin.handoff.queue import HandoffStore, shared_store
-from opastin.privacy import scrub
 
 log = logging.getLogger(__name__)
 
@@ -212,4 +211,4 @@ class WebchatInput(InputChannel):
             raise RequestError(400, "comment must be a text")
         if comment and comment.strip():
             comment = clean_text(comment, "comment", MAX_COMMENT)
-        return rating, scrub(comment.strip()) if comment and comment.strip() else None, _language(body.get("language"))
+        return rating, comment.strip() if comment and comment.strip() else None, _language(body.get("language"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from opastin import catalogue
+from opastin.redaction import has_identity_code
 from opastin.text import fold
 
 _CANDIDATE = re.compile(r"(?:\+|00)?\d[\d\s().-]{4,}\d")
-_IDENTITY_CODE = re.compile(r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", re.IGNORECASE)
 
 WINDOWS = ("morning", "afternoon", "any")
 _WORDS = catalogue.words("callback")
@@ -18,7 +18,7 @@ _CANCEL_WORDS: tuple[str, ...] = tuple(_WORDS["cancel"])
 
 def phone_number(text: str) -> str | None:
     """The Finnish phone number in the text as +358…, or None (a personal identity code is never one)."""
-    if _IDENTITY_CODE.search(text):
+    if has_identity_code(text):
         return None
     for match in _CANDIDATE.finditer(text):
         raw = match.group(0)

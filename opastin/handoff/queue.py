@@ -2,6 +2,10 @@
 
 Both servers use it: the action server queues a conversation or stores a callback, the Rasa
 server's channels hold a queued conversation away from the bot and serve the staff console.
+
+What a person or an agent wrote is redacted (opastin/redaction.py) before it is stored: the
+transcript, every message and a callback's topic. A callback's phone number is kept as given: staff
+need it to call back, and it is erased when the request is done or cancelled.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from opastin.handoff.records import (
     HeldPhone,
 )
 from opastin.lifetimes import lifetimes
+from opastin.redaction import redact, redact_strings
 
 DEFAULT_URL = default_sqlite_url("handoff.db")
 EXPIRY_EVERY = timedelta(minutes=1)  # the check runs on busy paths (every web chat message): not more often
@@ -111,7 +116,8 @@ class HandoffStore:
         role: str | None = None,
         topic: str | None = None,
     ) -> Queued:
-        """Puts the conversation in the county's queue (once: asking again keeps its place)."""
+        """Puts the conversation in the county's queue (once: asking again keeps its place); the transcript
+        is stored redacted."""
         self.expire_waiting()
         with self.session() as session, session.begin():
             existing = session.scalar(select(Handoff).where(Handoff.sender == sender, Handoff.status.in_(OPEN_STATES)))
@@ -132,7 +138,7 @@ class HandoffStore:
                 topic=topic,
                 status=WAITING,
                 created=utc_now(),
-                transcript=json.dumps(transcript, ensure_ascii=False),
+                transcript=json.dumps(redact_strings(transcript), ensure_ascii=False),
             )
             session.add(handoff)
             session.flush()
@@ -171,8 +177,9 @@ class HandoffStore:
             return list(rows)
 
     def add_message(self, handoff_id: str, author: str, text: str) -> HandoffMessage:
+        """Stores a message of the conversation, redacted (the live push carries it as typed: see handover.py)."""
         with self.session() as session, session.begin():
-            message = HandoffMessage(handoff_id=handoff_id, author=author, text=text, created=utc_now())
+            message = HandoffMessage(handoff_id=handoff_id, author=author, text=redact(text), created=utc_now())
             session.add(message)
             return message
 
@@ -243,9 +250,9 @@ class HandoffStore:
                 id=uuid.uuid4().hex,
                 sender=sender,
                 county=county,
-                phone=phone,
+                phone=phone,  # as given: staff call it back (erased when done or cancelled)
                 window=window,
-                topic=topic,
+                topic=redact(topic),
                 language=language,
                 status="waiting",
                 created=utc_now(),

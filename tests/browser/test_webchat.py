@@ -170,7 +170,7 @@ def test_feedback_at_the_end_is_stored_without_identifiers(page: Page, chat_url:
     expect(page.locator(".opastin-thanks")).to_have_text("Kiitos palautteesta!")
     newest = feedback_rows(stack["reporting"])[0]
     assert newest["rating"] == 1 and newest["language"] == "fi"
-    assert newest["comment"] == "Selkeä! Soittakaa minulle […]"
+    assert newest["comment"] == "Selkeä! Soittakaa minulle [PHONE]"
     page.get_by_role("button", name="Aloita uusi keskustelu").click()
     expect(page.locator(".opastin-message")).to_have_count(0)
 
