@@ -66,8 +66,9 @@ actions: setup databases ## run the action server in the foreground
 
 run: setup databases purge train ## set up, start the servers and print the web chat's address (Ctrl+C stops)
 	@mkdir -p var/log
-	@$(PY) -m actions.server --port $(ACTION_PORT) > var/log/actions.log 2>&1 & apid=$$!; \
-	  $(RASA) run --interface $(RASA_INTERFACE) --endpoints endpoints.yml --credentials credentials.yml --port $(RASA_PORT) > var/log/rasa.log 2>&1 & rpid=$$!; \
+	@$(PY) -m actions.server --port $(ACTION_PORT) --log-file var/log/actions.log > var/log/actions.out 2>&1 & apid=$$!; \
+	  $(RASA) run --interface $(RASA_INTERFACE) --endpoints endpoints.yml --credentials credentials.yml --port $(RASA_PORT) \
+	    --logging-config-file opastin/data/logging.yml > var/log/rasa.out 2>&1 & rpid=$$!; \
 	  trap "kill $$apid $$rpid 2>/dev/null" EXIT HUP INT TERM; \
 	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
 	  scripts/wait-for.sh http://localhost:$(RASA_PORT)/ 300 "Rasa server (var/log/rasa.log)" && \
@@ -112,7 +113,7 @@ audit: setup databases ## print the console's audit log (UTC): [COUNTY=…] [SIN
 
 shell: setup databases train ## chat in the terminal instead of the browser
 	@mkdir -p var/log
-	@$(PY) -m actions.server --port $(ACTION_PORT) > var/log/actions.log 2>&1 & \
+	@$(PY) -m actions.server --port $(ACTION_PORT) --log-file var/log/actions.log > var/log/actions.out 2>&1 & \
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT HUP INT TERM; \
 	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
 	  $(RASA) shell --endpoints endpoints.yml --port $(RASA_PORT)

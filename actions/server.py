@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
+import logging.handlers
 import os
 from ipaddress import ip_address
 
@@ -20,6 +21,8 @@ from rasa_sdk import endpoint
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from opastin.logs import install_log_redaction
 
 log = logging.getLogger(__name__)
 TOKEN_VARIABLE = "OPASTIN_ACTION_TOKEN"
@@ -56,11 +59,24 @@ def create_app(token: str | None = None) -> Sanic:
     return app
 
 
+def configure_logging(path: str | None) -> None:
+    """Records go to a rotating file (or stderr), each redacted before it is written."""
+    handler: logging.Handler = (
+        logging.handlers.RotatingFileHandler(path, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
+        if path
+        else logging.StreamHandler()
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s - %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    install_log_redaction()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-p", "--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--log-file", help="a file that rotates at 10 MB (five old ones kept); default: stderr")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
+    configure_logging(args.log_file)
     host = os.environ.get("SANIC_HOST", "127.0.0.1")
     create_app().run(host, args.port, workers=1, access_log=False)
 

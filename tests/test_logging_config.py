@@ -1,0 +1,46 @@
+"""The servers' log files: redacted before they are written, and rotated so they never fill the disk."""
+
+from __future__ import annotations
+
+import logging
+import logging.config
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.server import configure_logging
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def clean_root() -> Iterator[None]:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    yield
+    for handler in root.handlers:
+        handler.close()
+    root.handlers[:], root.level = saved
+
+
+def test_the_rasa_servers_log_file_is_redacted_and_rotates(tmp_path: Path, clean_root: None) -> None:
+    config = yaml.safe_load((ROOT / "opastin" / "data" / "logging.yml").read_text(encoding="utf-8"))
+    assert config["handlers"]["file"]["class"] == "logging.handlers.RotatingFileHandler"
+    config["handlers"]["file"].update(filename=str(tmp_path / "rasa.log"), maxBytes=2000)
+    logging.config.dictConfig(config)
+    log = logging.getLogger("rasa.core.processor")
+    for _ in range(30):
+        log.info("received %s", "soita 040 123 4567 tai matti@example.fi")
+    written = (tmp_path / "rasa.log").read_text(encoding="utf-8")
+    assert "received soita [PHONE] tai [EMAIL]" in written and "040 123" not in written
+    assert (tmp_path / "rasa.log.1").exists()  # rotated, not grown without end
+
+
+def test_the_action_servers_log_file_is_redacted(tmp_path: Path, clean_root: None) -> None:
+    configure_logging(str(tmp_path / "actions.log"))
+    logging.getLogger("actions.callback").error("failed for %s", "010190-123A")
+    logging.getLogger().handlers[0].flush()
+    written = (tmp_path / "actions.log").read_text(encoding="utf-8")
+    assert "failed for [HETU]" in written and "010190" not in written
