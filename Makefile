@@ -131,8 +131,8 @@ test-validate: setup ## domain and training data consistency
 test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety net, questionnaire (no servers)
 	$(BIN)/pytest -q -m "not e2e" tests
 
-test-e2e: setup setup-browser ## the real servers: conversations over REST and the web chat in headless Chromium
-	$(BIN)/pytest -q -m e2e tests/e2e tests/browser
+test-e2e: setup setup-browser setup-nginx ## the real servers: REST, the web chat in headless Chromium, the scaled profile
+	$(BIN)/pytest -q -m e2e tests/e2e tests/browser tests/scaled
 
 test-dialogue: setup ## test stories in fi, sv and en against the trained model
 	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
