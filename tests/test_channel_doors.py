@@ -31,6 +31,7 @@ class Request:
         self.body = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.headers = {key.lower(): value for key, value in (headers or {}).items()}
         self.args: dict[str, str] = {}
+        self.host = "127.0.0.1:5005"
 
 
 def route(blueprint: Blueprint, uri: str) -> Callable[[Request], Awaitable[Any]]:
@@ -146,3 +147,24 @@ def test_messages_of_one_conversation_are_answered_one_at_a_time_in_order() -> N
     assert handled == ["0", "1", "2", "3", "4"]
     assert [payload(r)[0]["text"] for r in results] == [f"vastaus {n}" for n in range(5)]
     assert len(CONVERSATIONS) == 0  # nothing kept once the conversation is quiet
+
+
+@pytest.mark.parametrize(
+    "allowed, origin, status",
+    [
+        ([], "https://evil.example", 403),  # an empty list means nobody, not everybody
+        ([], "http://chat.example:5005", 200),  # the server's own pages
+        (["https://www.paijatha.fi"], "https://www.paijatha.fi", 200),
+        (["https://www.paijatha.fi"], "https://evil.example", 403),
+        (["*"], "https://evil.example", 200),
+        ([], None, 200),  # not a browser: no Origin to check
+    ],
+)
+def test_web_chat_writes_check_the_origin(allowed: list[str], origin: str | None, status: int) -> None:
+    request = Request({"sender": SENDER, "message": "hei"}, {"Origin": origin} if origin else {})
+    request.host = "chat.example:5005"
+    channel = WebchatInput(allowed_origins=allowed, hub=Hub(), handoffs=NoHandoffs())
+    result: Any = asyncio.run(route(channel.blueprint(answers), "/message")(request))
+    assert result.status == status
+    if status == 403:
+        assert "allowed_origins" in payload(result)["error"]

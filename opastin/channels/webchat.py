@@ -22,6 +22,7 @@ import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -102,7 +103,7 @@ class WebchatInput(InputChannel):
     def __init__(
         self, allowed_origins: list[str] | None = None, hub: PushHub | None = None, handoffs: HandoffStore | None = None
     ) -> None:
-        self.allowed_origins = allowed_origins or ["*"]
+        self.allowed_origins = list(allowed_origins or [])  # none listed: only this server's own pages
         self.hub = hub or shared_hub()
         self._handoffs = handoffs
 
@@ -132,6 +133,15 @@ class WebchatInput(InputChannel):
             return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
         return {}
 
+    def may_write(self, request: Request) -> bool:
+        """A browser page may post only from this server or an allowed site (no Origin: not a browser)."""
+        origin = request.headers.get("origin")
+        if not origin:
+            return True
+        if urlsplit(origin).netloc == request.host:
+            return True
+        return "*" in self.allowed_origins or origin in self.allowed_origins
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webchat = Blueprint("webchat", __name__)
 
@@ -140,6 +150,8 @@ class WebchatInput(InputChannel):
         @webchat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
             headers = self.cors(request)
+            if not self.may_write(request):
+                return _error(RequestError(403, "this site may not use the chat (allowed_origins)"), headers)
             try:
                 sender, text, metadata = self._message(request)
             except RequestError as error:
@@ -180,6 +192,8 @@ class WebchatInput(InputChannel):
         @webchat.route("/feedback", methods=["POST"])
         async def feedback(request: Request) -> HTTPResponse:
             headers = self.cors(request)
+            if not self.may_write(request):
+                return _error(RequestError(403, "this site may not use the chat (allowed_origins)"), headers)
             try:
                 rating, comment, language = self._feedback(request)
             except RequestError as error:
