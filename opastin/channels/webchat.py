@@ -33,6 +33,7 @@ from opastin.channels.assets import WEBCHAT
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import PushHub, shared_hub
 from opastin.channels.inbound import RequestError, clean_text, error_response, json_body, unavailable
+from opastin.channels.limits import web_chat_limits
 from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.figures import record_feedback
@@ -104,6 +105,7 @@ class WebchatInput(InputChannel):
         self, allowed_origins: list[str] | None = None, hub: PushHub | None = None, handoffs: HandoffStore | None = None
     ) -> None:
         self.allowed_origins = list(allowed_origins or [])  # none listed: only this server's own pages
+        self.per_sender, self.per_address, self.streams = web_chat_limits()
         self.hub = hub or shared_hub()
         self._handoffs = handoffs
 
@@ -156,6 +158,11 @@ class WebchatInput(InputChannel):
                 sender, text, metadata = self._message(request)
             except RequestError as error:
                 return _error(error, headers)
+            wait = self.per_address.wait(f"address:{request.ip}") or self.per_sender.wait(sender)
+            if wait:
+                return _error(
+                    RequestError(429, f"too many messages: wait {wait} s"), {**headers, "Retry-After": str(wait)}
+                )
             handoff = await blocking(self.handoffs.open_for_sender, sender)
             if handoff is not None:  # an agent has (or will have) this conversation: the bot stays quiet
                 await relay_to_agent(self.handoffs, self.hub, handoff, text)
@@ -186,7 +193,12 @@ class WebchatInput(InputChannel):
                 return _error(
                     error if isinstance(error, RequestError) else RequestError(400, "since must be a number"), headers
                 )
-            await event_stream(request, self.hub, sender, event="message", since=since, headers=headers)
+            if not self.streams.take(sender):
+                return _error(RequestError(429, "too many open streams for this conversation or server"), headers)
+            try:
+                await event_stream(request, self.hub, sender, event="message", since=since, headers=headers)
+            finally:
+                self.streams.give_back(sender)
             return None
 
         @webchat.route("/feedback", methods=["POST"])
