@@ -229,6 +229,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         "REPORTING_URL": reporting,
         "HANDOFF_URL": handoff,
         "TRACKER_URL": tracker,
+        # One test machine is one client address: the per-client limits are unit-tested (test_channel_doors.py).
+        "OPASTIN_RATE_PER_ADDRESS": "6000",
+        "OPASTIN_RATE_PER_SENDER": "600",
         "OPASTIN_SERVICE_HOURS": str(hours),
     }
     with servers(env=env, name="e2e") as base:

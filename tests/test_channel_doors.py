@@ -17,6 +17,7 @@ from sanic import Blueprint
 
 from opastin import catalogue
 from opastin.channels.hub import Hub
+from opastin.channels.limits import RateLimit, StreamSlots
 from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.rest import RestInput
 from opastin.channels.webchat import WebchatInput
@@ -31,6 +32,8 @@ class Request:
         self.body = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.headers = {key.lower(): value for key, value in (headers or {}).items()}
         self.args: dict[str, str] = {}
+        self.host = "127.0.0.1:5005"
+        self.ip = "203.0.113.7"
 
 
 def route(blueprint: Blueprint, uri: str) -> Callable[[Request], Awaitable[Any]]:
@@ -146,3 +149,63 @@ def test_messages_of_one_conversation_are_answered_one_at_a_time_in_order() -> N
     assert handled == ["0", "1", "2", "3", "4"]
     assert [payload(r)[0]["text"] for r in results] == [f"vastaus {n}" for n in range(5)]
     assert len(CONVERSATIONS) == 0  # nothing kept once the conversation is quiet
+
+
+@pytest.mark.parametrize(
+    "allowed, origin, status",
+    [
+        ([], "https://evil.example", 403),  # an empty list means nobody, not everybody
+        ([], "http://chat.example:5005", 200),  # the server's own pages
+        (["https://www.paijatha.fi"], "https://www.paijatha.fi", 200),
+        (["https://www.paijatha.fi"], "https://evil.example", 403),
+        (["*"], "https://evil.example", 200),
+        ([], None, 200),  # not a browser: no Origin to check
+    ],
+)
+def test_web_chat_writes_check_the_origin(allowed: list[str], origin: str | None, status: int) -> None:
+    request = Request({"sender": SENDER, "message": "hei"}, {"Origin": origin} if origin else {})
+    request.host = "chat.example:5005"
+    channel = WebchatInput(allowed_origins=allowed, hub=Hub(), handoffs=NoHandoffs())
+    result: Any = asyncio.run(route(channel.blueprint(answers), "/message")(request))
+    assert result.status == status
+    if status == 403:
+        assert "allowed_origins" in payload(result)["error"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_rate_limit_allows_a_burst_then_the_average() -> None:
+    clock = Clock()
+    limit = RateLimit(per_minute=30, burst=3, clock=clock)
+    assert [limit.wait("a") for _ in range(4)] == [0, 0, 0, 2]  # the fourth waits 2 s (one every 2 s)
+    assert limit.wait("b") == 0  # another client is not affected
+    clock.now += 2
+    assert limit.wait("a") == 0 and limit.wait("a") == 2
+
+
+def test_a_flood_from_one_conversation_gets_429_with_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPASTIN_RATE_PER_SENDER", "6")
+    channel = WebchatInput(allowed_origins=[], hub=Hub(), handoffs=NoHandoffs())
+    handler = route(channel.blueprint(answers), "/message")
+    statuses: list[int] = [
+        asyncio.run(handler(Request({"sender": SENDER, "message": "hei"}))).status for _ in range(10)
+    ]
+    assert statuses == [200] * 8 + [429, 429]  # a burst of 8, then one every 10 s
+    refused: Any = asyncio.run(handler(Request({"sender": SENDER, "message": "hei"})))
+    assert refused.headers["Retry-After"] == "10" and "too many messages" in payload(refused)["error"]
+    other: Any = asyncio.run(handler(Request({"sender": "q" * 20, "message": "hei"})))
+    assert other.status == 200  # another conversation from the same address goes on
+
+
+def test_open_streams_are_capped_per_conversation_and_per_server() -> None:
+    slots = StreamSlots(total=3, per_sender=2)
+    assert [slots.take("a"), slots.take("a"), slots.take("a")] == [True, True, False]
+    assert slots.take("b") is True and slots.take("c") is False  # the server is full
+    slots.give_back("a")
+    assert slots.take("c") is True

@@ -22,6 +22,7 @@ import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
@@ -32,6 +33,7 @@ from opastin.channels.assets import WEBCHAT
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import PushHub, shared_hub
 from opastin.channels.inbound import RequestError, clean_text, error_response, json_body, unavailable
+from opastin.channels.limits import web_chat_limits
 from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.figures import record_feedback
@@ -102,7 +104,8 @@ class WebchatInput(InputChannel):
     def __init__(
         self, allowed_origins: list[str] | None = None, hub: PushHub | None = None, handoffs: HandoffStore | None = None
     ) -> None:
-        self.allowed_origins = allowed_origins or ["*"]
+        self.allowed_origins = list(allowed_origins or [])  # none listed: only this server's own pages
+        self.per_sender, self.per_address, self.streams = web_chat_limits()
         self.hub = hub or shared_hub()
         self._handoffs = handoffs
 
@@ -132,6 +135,15 @@ class WebchatInput(InputChannel):
             return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
         return {}
 
+    def may_write(self, request: Request) -> bool:
+        """A browser page may post only from this server or an allowed site (no Origin: not a browser)."""
+        origin = request.headers.get("origin")
+        if not origin:
+            return True
+        if urlsplit(origin).netloc == request.host:
+            return True
+        return "*" in self.allowed_origins or origin in self.allowed_origins
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webchat = Blueprint("webchat", __name__)
 
@@ -140,10 +152,17 @@ class WebchatInput(InputChannel):
         @webchat.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
             headers = self.cors(request)
+            if not self.may_write(request):
+                return _error(RequestError(403, "this site may not use the chat (allowed_origins)"), headers)
             try:
                 sender, text, metadata = self._message(request)
             except RequestError as error:
                 return _error(error, headers)
+            wait = self.per_address.wait(f"address:{request.ip}") or self.per_sender.wait(sender)
+            if wait:
+                return _error(
+                    RequestError(429, f"too many messages: wait {wait} s"), {**headers, "Retry-After": str(wait)}
+                )
             handoff = await blocking(self.handoffs.open_for_sender, sender)
             if handoff is not None:  # an agent has (or will have) this conversation: the bot stays quiet
                 await relay_to_agent(self.handoffs, self.hub, handoff, text)
@@ -174,12 +193,19 @@ class WebchatInput(InputChannel):
                 return _error(
                     error if isinstance(error, RequestError) else RequestError(400, "since must be a number"), headers
                 )
-            await event_stream(request, self.hub, sender, event="message", since=since, headers=headers)
+            if not self.streams.take(sender):
+                return _error(RequestError(429, "too many open streams for this conversation or server"), headers)
+            try:
+                await event_stream(request, self.hub, sender, event="message", since=since, headers=headers)
+            finally:
+                self.streams.give_back(sender)
             return None
 
         @webchat.route("/feedback", methods=["POST"])
         async def feedback(request: Request) -> HTTPResponse:
             headers = self.cors(request)
+            if not self.may_write(request):
+                return _error(RequestError(403, "this site may not use the chat (allowed_origins)"), headers)
             try:
                 rating, comment, language = self._feedback(request)
             except RequestError as error:
