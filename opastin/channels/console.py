@@ -34,7 +34,6 @@ import json
 import math
 import os
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -44,18 +43,18 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from opastin.channels.assets import CONSOLE
-from opastin.channels.handover import console_stream, tell_console, tell_person
+from opastin.channels.console_work import ConversationWork, error, handoff_json, iso
+from opastin.channels.handover import console_stream, tell_console
 from opastin.channels.hub import PushHub, shared_hub
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.handoff import agents, audit
 from opastin.handoff.queue import HandoffStore, shared_store
-from opastin.handoff.records import ACTIVE, Agent, Handoff
+from opastin.handoff.records import Agent, Handoff
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "console"
 COOKIE = "opastin_console"
 COOKIE_PATH = "/webhooks/console"
 CSRF_HEADER = "x-opastin-console"
-MAX_REPLY = 2000
 PAGE_SECURITY = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
@@ -63,28 +62,6 @@ PAGE_SECURITY = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.replace(tzinfo=timezone.utc).isoformat() if moment else None
-
-
-def _handoff_json(handoff: Handoff, with_texts: bool = False) -> dict[str, Any]:
-    data = {
-        "id": handoff.id,
-        "status": handoff.status,
-        "language": handoff.language,
-        "municipality": handoff.municipality,
-        "role": handoff.role,
-        "topic": handoff.topic,
-        "urgent": handoff.urgent,
-        "created": _iso(handoff.created),
-        "taken": _iso(handoff.taken),
-        "agent_id": handoff.agent_id,
-    }
-    if with_texts:
-        data["transcript"] = json.loads(handoff.transcript or "[]")
-    return data
 
 
 class ConsoleInput(InputChannel):
@@ -190,7 +167,7 @@ class ConsoleInput(InputChannel):
             )
             return response.json(
                 {
-                    "conversations": [_handoff_json(h) for h in conversations],
+                    "conversations": [handoff_json(h) for h in conversations],
                     "callbacks": [
                         {
                             "id": c.id,
@@ -198,7 +175,7 @@ class ConsoleInput(InputChannel):
                             "window": c.window,
                             "topic": c.topic,
                             "language": c.language,
-                            "created": _iso(c.created),
+                            "created": iso(c.created),
                         }
                         for c in callbacks
                     ],
@@ -210,9 +187,9 @@ class ConsoleInput(InputChannel):
             agent, handoff = await self._agent_and_handoff(request, handoff_id)
             if agent is None or handoff is None:
                 return self._error(401 if agent is None else 404, "log in first" if agent is None else "not found")
-            data = _handoff_json(handoff, with_texts=True)
+            data = handoff_json(handoff, with_texts=True)
             data["messages"] = [
-                {"author": m.author, "text": m.text, "created": _iso(m.created)}
+                {"author": m.author, "text": m.text, "created": iso(m.created)}
                 for m in await blocking(self.store.messages, handoff.id)
             ]
             await self._audit(request, agent, audit.OPEN_CONVERSATION, handoff.id)
@@ -228,12 +205,13 @@ class ConsoleInput(InputChannel):
                 return self._error(401, "log in first")
             if handoff is None:
                 return self._error(404, "not found")
+            work = ConversationWork(self.hub, self.store)
             handler, action = {
-                "take": (self._take, audit.TAKE),
-                "messages": (self._reply, audit.REPLY),
-                "return": (self._return, audit.RETURN),
-                "close": (self._close, audit.CLOSE),
-                "rating": (self._rate, audit.RATE),
+                "take": (work.take, audit.TAKE),
+                "messages": (work.reply, audit.REPLY),
+                "return": (work.hand_back, audit.RETURN),
+                "close": (work.close, audit.CLOSE),
+                "rating": (work.rate, audit.RATE),
             }.get(verb, (None, ""))
             if handler is None:
                 return self._error(404, "not found")
@@ -268,51 +246,6 @@ class ConsoleInput(InputChannel):
             return self._error(404, "not found")
 
         return console
-
-    # ------------------------------------------------------------------ conversation actions
-
-    async def _take(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
-        if not await blocking(self.store.take, handoff.id, agent):
-            return self._error(409, "someone else already took it")
-        tell_person(self.hub, handoff, "handoff_taken", values={"agent": agent.display_name})
-        tell_console(self.hub, agent.county, {"type": "queue"})
-        return response.json({"ok": True})
-
-    async def _reply(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
-        text = body.get("text")
-        if handoff.status != ACTIVE or handoff.agent_id != agent.id:
-            return self._error(409, "take the conversation first")
-        if not isinstance(text, str) or not text.strip() or len(text) > MAX_REPLY:
-            return self._error(400, f"text must be 1–{MAX_REPLY} characters")
-        # Stored redacted, pushed as typed: see relay_to_agent (opastin/channels/handover.py).
-        await blocking(self.store.add_message, handoff.id, "agent", text.strip())
-        self.hub.publish(handoff.sender, {"from": "agent", "text": text.strip()})
-        tell_console(
-            self.hub, agent.county, {"type": "message", "handoff": handoff.id, "author": "agent", "text": text.strip()}
-        )
-        return response.json({"ok": True})
-
-    async def _return(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
-        if not await blocking(self.store.end, handoff.id, agent, back_to_bot=True):
-            return self._error(409, "only the agent who has the conversation can hand it back")
-        tell_person(self.hub, handoff, "handoff_returned")
-        tell_console(self.hub, agent.county, {"type": "queue"})
-        return response.json({"ok": True})
-
-    async def _close(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
-        if not await blocking(self.store.end, handoff.id, agent, back_to_bot=False):
-            return self._error(409, "only the agent who has the conversation can close it")
-        tell_person(self.hub, handoff, "handoff_closed_by_agent", custom={"feedback": True})
-        tell_console(self.hub, agent.county, {"type": "queue"})
-        return response.json({"ok": True})
-
-    async def _rate(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
-        rating = body.get("rating")
-        if rating not in (1, 2, 3, 4, 5):
-            return self._error(400, "rating must be 1–5")
-        if not await blocking(self.store.rate_preparation, handoff.id, agent, rating):
-            return self._error(409, "only the agent who handled it can rate it")
-        return response.json({"ok": True})
 
     # ------------------------------------------------------------------ helpers
 
@@ -368,9 +301,7 @@ class ConsoleInput(InputChannel):
 
     @staticmethod
     def _error(status: int, message: str, headers: dict[str, str] | None = None) -> HTTPResponse:
-        return response.json(
-            {"ok": False, "error": message}, status=status, headers={**(headers or {}), "Cache-Control": "no-store"}
-        )
+        return error(status, message, headers)
 
 
 def _flag(value: str | None) -> bool:
