@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from opastin import figures
 from opastin.db import engine_for
-from opastin.handoff.queue import handoff_url, utc_now
+from opastin.handoff.queue import HandoffStore, handoff_url, utc_now
 from opastin.handoff.records import ACTIVE, CLOSED, Callback, Handoff, HandoffMessage, HeldPhone
 from opastin.lifetimes import Lifetimes, lifetimes
 from opastin.tracker_store import tracker_url
@@ -61,23 +61,16 @@ def purge(
     tracker_engine, handoff_engine, reporting_engine = _urls(tracker, handoff, reporting)
     done = Purged()
     done.conversations = _purge_conversations(tracker_engine, now - limits.conversation)
+    done.handoffs = HandoffStore(handoff or handoff_url()).close_stale(
+        waiting_before=now - limits.waiting_handoff, active_before=now - limits.active_handoff, now=now
+    )
     with handoff_engine.begin() as connection:
-        stale = (Handoff.status == "waiting") & (Handoff.created < now - limits.waiting_handoff) | (
-            Handoff.status == ACTIVE
-        ) & (Handoff.created < now - limits.active_handoff)
-        ids = list(connection.scalars(select(Handoff.id).where(stale)))
-        if ids:
-            connection.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids)))
-            connection.execute(
-                update(Handoff).where(Handoff.id.in_(ids)).values(status=CLOSED, ended=now, transcript=None)
-            )
         connection.execute(
             update(Handoff)
             .where(Handoff.status.notin_(("waiting", ACTIVE)), Handoff.created < now - limits.conversation)
             .where(Handoff.sender != ERASED_SENDER)
             .values(sender=ERASED_SENDER)
         )
-        done.handoffs = len(ids)
         done.callbacks = connection.execute(
             update(Callback)
             .where(Callback.status == "waiting", Callback.created < now - limits.callback)

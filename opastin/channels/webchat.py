@@ -54,14 +54,6 @@ PAGE_SECURITY = {
 }
 
 
-def _error(error: RequestError, headers: dict[str, str]) -> HTTPResponse:
-    return error_response(error, headers)
-
-
-def _body(request: Request) -> dict[str, Any]:
-    return json_body(request)
-
-
 def _sender(value: Any) -> str:
     if not isinstance(value, str) or not SENDER.match(value):
         raise RequestError(400, "sender must be 16–64 letters, digits, - or _ (a random id the page keeps)")
@@ -153,14 +145,14 @@ class WebchatInput(InputChannel):
         async def message(request: Request) -> HTTPResponse:
             headers = self.cors(request)
             if not self.may_write(request):
-                return _error(RequestError(403, "this site may not use the chat (allowed_origins)"), headers)
+                return error_response(RequestError(403, "this site may not use the chat (allowed_origins)"), headers)
             try:
                 sender, text, metadata = self._message(request)
             except RequestError as error:
-                return _error(error, headers)
+                return error_response(error, headers)
             wait = self.per_address.wait(f"address:{request.ip}") or self.per_sender.wait(sender)
             if wait:
-                return _error(
+                return error_response(
                     RequestError(429, f"too many messages: wait {wait} s"), {**headers, "Retry-After": str(wait)}
                 )
             handoff = await blocking(self.handoffs.open_for_sender, sender)
@@ -190,11 +182,13 @@ class WebchatInput(InputChannel):
                 # a reconnecting browser sends the last number it saw; the URL keeps the first one
                 since = max(int(request.args.get("since") or 0), int(request.headers.get("last-event-id") or 0))
             except (RequestError, ValueError) as error:
-                return _error(
+                return error_response(
                     error if isinstance(error, RequestError) else RequestError(400, "since must be a number"), headers
                 )
             if not self.streams.take(sender):
-                return _error(RequestError(429, "too many open streams for this conversation or server"), headers)
+                return error_response(
+                    RequestError(429, "too many open streams for this conversation or server"), headers
+                )
             try:
                 await event_stream(request, self.hub, sender, event="message", since=since, headers=headers)
             finally:
@@ -205,11 +199,11 @@ class WebchatInput(InputChannel):
         async def feedback(request: Request) -> HTTPResponse:
             headers = self.cors(request)
             if not self.may_write(request):
-                return _error(RequestError(403, "this site may not use the chat (allowed_origins)"), headers)
+                return error_response(RequestError(403, "this site may not use the chat (allowed_origins)"), headers)
             try:
                 rating, comment, language = self._feedback(request)
             except RequestError as error:
-                return _error(error, headers)
+                return error_response(error, headers)
             await blocking(record_feedback, rating, comment, language)
             return response.json({"ok": True}, headers=headers)
 
@@ -217,7 +211,7 @@ class WebchatInput(InputChannel):
 
     @staticmethod
     def _message(request: Request) -> tuple[str, str, dict[str, Any]]:
-        body = _body(request)
+        body = json_body(request)
         sender = _sender(body.get("sender"))
         text = clean_text(body.get("message"))
         given = body.get("metadata")
@@ -227,7 +221,7 @@ class WebchatInput(InputChannel):
 
     @staticmethod
     def _feedback(request: Request) -> tuple[int, str | None, str | None]:
-        body = _body(request)
+        body = json_body(request)
         _sender(body.get("sender"))
         rating = body.get("rating")
         if rating not in (1, -1):

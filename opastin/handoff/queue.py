@@ -83,15 +83,26 @@ class HandoffStore:
         if now is None and self._expired_at is not None and checked - self._expired_at < EXPIRY_EVERY:
             return 0
         self._expired_at = checked
-        limit = (now or checked) - lifetimes().waiting_handoff
+        return self.close_stale(waiting_before=(now or checked) - lifetimes().waiting_handoff)
+
+    def close_stale(
+        self, *, waiting_before: datetime, active_before: datetime | None = None, now: datetime | None = None
+    ) -> int:
+        """Closes hand-overs waiting since before `waiting_before` (or held by an agent since before
+        `active_before`) and erases their texts; returns how many."""
+        stale = (Handoff.status == WAITING) & (Handoff.created < waiting_before)
+        if active_before is not None:
+            stale = stale | (Handoff.status == ACTIVE) & (Handoff.created < active_before)
         with self.session() as session, session.begin():
-            stale = list(session.scalars(select(Handoff.id).where(Handoff.status == WAITING, Handoff.created < limit)))
-            if stale:
+            ids = list(session.scalars(select(Handoff.id).where(stale)))
+            if ids:
                 session.execute(
-                    update(Handoff).where(Handoff.id.in_(stale)).values(status=CLOSED, ended=utc_now(), transcript=None)
+                    update(Handoff)
+                    .where(Handoff.id.in_(ids))
+                    .values(status=CLOSED, ended=now or utc_now(), transcript=None)
                 )
-                session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(stale)))
-            return len(stale)
+                session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids)))
+            return len(ids)
 
     def leave_queue(self, handoff_id: str) -> bool:
         """The person no longer waits ("peru"): the place is freed and the texts erased."""
