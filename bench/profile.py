@@ -1,10 +1,15 @@
 """Where a Rasa server's time goes: py-spy samples its event-loop thread while the closed loop runs.
 
-py-spy (`record --format raw --threads --idle --nonblocking`) reads the process's Python stacks 100
-times a second without stopping it. A Rasa server answers on one thread (Sanic's event loop: the
-NLU and policy graph run synchronously on it, TensorFlow's own C++ threads carry no Python frames),
-so the share of that thread's samples is the share of wall time: "event loop idle" is time the
-server was waiting (for a client, the action server, a database), everything else kept it busy.
+py-spy (`record --format raw --threads --idle`) reads the process's Python stacks 100 times a
+second. It pauses the process for each read: `--nonblocking` costs less but was seen to give torn
+stacks (a tenth of the samples in aio_pika's Message.__setattr__, which takes 0.03 ms a call), and
+the profile is a pass of its own after the measured runs, so its cost is not in their numbers.
+
+A Rasa server answers on one thread (Sanic's event loop: the NLU and policy graph run synchronously
+on it, TensorFlow's own C++ threads carry no Python frames), so the share of that thread's samples
+is the share of wall time: "event loop idle" is time the server was waiting (for a client, the
+action server, a database), everything else kept it busy (or was waiting for a CPU: on a loaded
+machine a busy share includes time the thread was ready but not running).
 
 A sample is put in the first category of CATEGORIES that one of its frames matches, so e.g. time in
 SQLAlchemy under the tracker store's `save` counts as "tracker store: write". Also printed: the
@@ -117,7 +122,7 @@ def start_recording(pid: int, seconds: float, output: Path) -> subprocess.Popen:
     """py-spy on one process for `seconds`, writing raw stacks to `output` (its own messages go to a log)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     command = [py_spy(), "record", "--pid", str(pid), "--rate", str(RATE), "--duration", str(max(1, round(seconds)))]
-    command += ["--format", "raw", "--output", str(output), "--nonblocking", "--threads", "--idle"]
+    command += ["--format", "raw", "--output", str(output), "--threads", "--idle"]
     return subprocess.Popen(
         command,
         stdout=open(output.with_suffix(".log"), "w"),  # noqa: SIM115 - the process owns it

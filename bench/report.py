@@ -50,7 +50,8 @@ def rss_text(scenario: ScenarioResult) -> str:
 
 
 def print_processes(results: list[SystemResult]) -> None:
-    print("\nCPU per process during each scenario (one core = 100 %; the load generator shares the 2 cores)")
+    print("\nCPU per process during each scenario (one core = 100 %; the load generator shares the 2 cores;")
+    print("ms/msg = the process's CPU time over all answered messages, so a system's processes add up)")
     header = f"{'system':<32}{'scenario':<22}{'process':<22}{'CPU %':>7}{'ms/msg':>8}{'RSS peak':>10}{'RSS end':>9}"
     print(header)
     print("-" * len(header))
