@@ -246,10 +246,12 @@ def add_load_arguments(parser: argparse.ArgumentParser) -> None:
 def run_load(args: argparse.Namespace) -> None:
     """Each system in turn (each stopped before the next starts), then the tables; the numbers also as JSON."""
     from bench.report import print_results
-    from bench.systems import SYSTEMS, as_json, measure_system
+    from bench.systems import SYSTEMS, as_json, check_scaled_services, measure_system
 
     print(f"load average before the load runs: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     systems = list(SYSTEMS) if args.system == "all" else [args.system]
+    if "scaled" in systems:
+        check_scaled_services()  # before the other systems' runs: a missing service fails in seconds, not minutes
     results = [measure_system(name, args) for name in systems]
     print_results(results)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)

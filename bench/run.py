@@ -19,6 +19,7 @@ import time
 
 from bench import nlu_accuracy
 from bench.load import add_load_arguments, run_load
+from bench.systems import check_scaled_services
 from opastin.devstack import BIN, ROOT
 
 
@@ -48,6 +49,8 @@ def main() -> int:
 
     print(f"load average before the run: {' '.join(f'{v:.2f}' for v in os.getloadavg())} ({os.cpu_count()} cores)")
     nlu_accuracy.latest_model()  # fails early, with the reason, when there is no model
+    if not args.skip_load and args.system in ("all", "scaled"):
+        check_scaled_services()  # and so does a missing PostgreSQL, Redis, RabbitMQ or nginx
     if not args.skip_accuracy:
         accuracy()
     if not args.skip_train:

@@ -131,13 +131,23 @@ async def delete_queue(name: str) -> None:
         await channel.queue_delete(name)
 
 
-@contextmanager
-def start_scaled() -> Iterator[System]:
-    from opastin.scaled import scaled_servers, service_problems
+def check_scaled_services() -> None:
+    """PostgreSQL, Redis, RabbitMQ and nginx answer, or the run stops here saying which does not."""
+    from opastin.scaled import service_problems
 
     problems = service_problems()
     if problems:
-        raise SystemExit("the scaled profile cannot run:\n  " + "\n  ".join(problems))
+        raise SystemExit(
+            "the scaled profile cannot run:\n  " + "\n  ".join(problems) + "\n(`python -m bench.load --system "
+            "stock` and `--system opastin` need none of them)"
+        )
+
+
+@contextmanager
+def start_scaled() -> Iterator[System]:
+    from opastin.scaled import scaled_servers
+
+    check_scaled_services()
     reset_bench_tracker()
     try:
         with scaled_servers(prefix=BENCH_PREFIX, events_queue=BENCH_QUEUE) as running:
