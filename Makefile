@@ -58,7 +58,7 @@ purge: setup databases ## erase what has outlived its lifetime (opastin/data/ret
 	$(PY) -m opastin.retention purge
 
 train: setup ## train the model (Rasa reuses cached parts, so an unchanged project takes seconds)
-	$(RASA) train --domain domain --quiet
+	$(RASA) train --quiet
 	@ls -t models/*.tar.gz | tail -n +2 | xargs -r rm -f --  # keep only the newest model
 
 actions: setup databases ## run the action server in the foreground
@@ -126,7 +126,7 @@ lint: setup ## ruff (lint and format) and mypy over the Python code
 	$(BIN)/mypy
 
 test-validate: setup ## domain and training data consistency
-	$(RASA) data validate --domain domain --fail-on-warnings --max-history 4
+	$(RASA) data validate --fail-on-warnings --max-history 4
 
 test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety net, questionnaire (no servers)
 	$(BIN)/pytest -q -m "not e2e" tests

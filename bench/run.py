@@ -46,7 +46,7 @@ def percentile(values: list[float], q: float) -> float:
 def measure_training(out_dir: str) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [str(BIN / "rasa"), "train", "--domain", "domain", "--force", "--quiet", "--out", out_dir],
+        [str(BIN / "rasa"), "train", "--force", "--quiet", "--out", out_dir],
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,

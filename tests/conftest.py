@@ -27,7 +27,7 @@ from opastin.devstack import rest_headers, servers
 from opastin.handoff.queue import HandoffStore
 
 TESTS = Path(__file__).parent
-DOMAIN_DIR = TESTS.parent / "domain"
+DOMAIN_FILE = TESTS.parent / "domain.yml"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -115,13 +115,9 @@ def sqlite_client(sqlite_url: str) -> DirectoryClient:
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
-    """The slots and forms of domain/, as the action server receives them."""
-    merged: dict[str, Any] = {"slots": {}, "forms": {}}
-    for path in sorted(DOMAIN_DIR.glob("*.yml")):
-        part = yaml.safe_load(path.read_text(encoding="utf-8"))
-        merged["slots"].update(part.get("slots") or {})
-        merged["forms"].update(part.get("forms") or {})
-    return merged
+    """The slots and forms of domain.yml, as the action server receives them."""
+    whole = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
+    return {"slots": whole.get("slots") or {}, "forms": whole.get("forms") or {}}
 
 
 def make_tracker(

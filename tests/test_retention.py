@@ -29,7 +29,7 @@ def urls(tmp_path: Path) -> dict[str, str]:
 
 
 def said(urls: dict[str, str], sender: str, days_ago: float) -> None:
-    domain = Domain.load(str(ROOT / "domain"))
+    domain = Domain.load(str(ROOT / "domain.yml"))
     tracker = DialogueStateTracker(sender, domain.slots)
     moment = (NOW - timedelta(days=days_ago) - datetime(1970, 1, 1)).total_seconds()
     tracker.update(UserUttered("hei", {"name": "greet", "confidence": 1.0}, timestamp=moment))

@@ -25,7 +25,7 @@ SAID = "Soita minulle 040 123 4567 tai kirjoita anna.esimerkki@example.fi, hetu 
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain"))
+    return Domain.load(str(ROOT / "domain.yml"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
