@@ -242,3 +242,19 @@ def test_open_streams_are_capped_per_conversation_and_per_server() -> None:
     assert slots.take("b") is True and slots.take("c") is False  # the server is full
     slots.give_back("a")
     assert slots.take("c") is True
+
+
+@pytest.mark.parametrize("trusted, limited", [(True, "198.51.100.9"), (False, "203.0.113.7")])
+def test_behind_a_trusted_proxy_the_limits_count_the_clients_address(trusted: bool, limited: str) -> None:
+    channel = webchat(trust_proxy=trusted)
+    request = Request(b"", {"X-Forwarded-For": "10.9.9.9, 198.51.100.9"})  # the proxy added the last one
+    assert channel.client_address(request) == limited  # without trust, anyone could name any address
+
+
+def test_the_proxy_setting_comes_from_credentials_or_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPASTIN_WEBCHAT_SECRET", "s" * 32)
+    monkeypatch.delenv("OPASTIN_TRUST_PROXY", raising=False)
+    assert WebchatInput.from_credentials({"trust_proxy": True}).trust_proxy is True
+    assert WebchatInput.from_credentials({"allowed_origins": []}).trust_proxy is False
+    monkeypatch.setenv("OPASTIN_TRUST_PROXY", "1")
+    assert WebchatInput.from_credentials(None).trust_proxy is True
