@@ -121,7 +121,7 @@ http {{
       proxy_pass http://rasa;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header Host $host;
+      proxy_set_header Host $http_host;  # with the port: the web chat compares it with a page's Origin
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_buffering off;  # Server-Sent Events go through at once

@@ -22,7 +22,10 @@ from opastin.scaled import nginx_binary, nginx_conf
 
 class Named(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        body = str(self.connection.getsockname()[1]).encode()  # the port: which process this is
+        if self.path == "/host":
+            body = str(self.headers.get("Host")).encode()
+        else:
+            body = str(self.connection.getsockname()[1]).encode()  # the port: which process this is
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -81,3 +84,8 @@ def test_rest_conversations_are_kept_together_by_their_sender(nginx: str) -> Non
     assert len(places) == 2
     for n in range(5):
         assert len({reached(nginx, f"/webhooks/rest/webhook?sender=s{n}", rest) for _ in range(3)}) == 1
+
+
+def test_the_processes_see_the_address_the_browser_used(nginx: str) -> None:
+    """Host with its port: the web chat takes a page of its own by comparing Origin with it."""
+    assert reached(nginx, "/host") == nginx.removeprefix("http://")
