@@ -32,6 +32,20 @@ def rest_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {rest_token()}"}
 
 
+def webchat_session(base: str, token: str | None = None) -> dict[str, str]:
+    """A web chat conversation as the widget starts it: {"sender", "token", ...} from POST /session on the
+    server at `base` (http://127.0.0.1:PORT); with `token`, that conversation's renewal."""
+    headers = webchat_headers(token) if token else {}
+    answer = requests.post(f"{base}/webhooks/webchat/session", headers=headers, timeout=30)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def webchat_headers(token: str) -> dict[str, str]:
+    """What the widget sends with each request of its conversation (the token never goes in a URL)."""
+    return {"Authorization": f"Bearer {token}", "Content-Type": "text/plain;charset=UTF-8"}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -7,15 +7,34 @@ configured its logging, so the filter goes on the handlers that exist: the root 
 every propagating logger reaches: Rasa's, rasa_sdk's and ours), those of loggers with handlers of
 their own (Sanic's, which do not propagate) and logging's last resort (which writes what no handler
 takes). A handler added later is not covered: call install_log_redaction() again after adding one.
+
+Secrets go too: the value of an `Authorization: Bearer …` (REST's token, a web chat token) and anything
+shaped like a web chat token (opastin/channels/session_token.py) become `[TOKEN]`, wherever a log line
+repeats a request. The web chat never puts its token in a URL, so access logs do not see it anyway.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 from opastin.redaction import redact
 
 _EXCEPTIONS = logging.Formatter()
+SECRET = "[TOKEN]"
+_BEARER = re.compile(r"(?i)\b(bearer)(\s+)[^\s,;'\"]+")
+_WEBCHAT_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{16,64}\.(?:0|[1-9][0-9]{0,11})\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"
+)
+
+
+def hide_secrets(text: str) -> str:
+    """The text with bearer tokens and web chat tokens replaced by [TOKEN]."""
+    return _WEBCHAT_TOKEN.sub(SECRET, _BEARER.sub(rf"\1\2{SECRET}", text))
+
+
+def _clean(text: str) -> str:
+    return redact(hide_secrets(text))  # secrets first: a token's digits could otherwise look like a phone number
 
 
 class RedactingFilter(logging.Filter):
@@ -26,14 +45,14 @@ class RedactingFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # arguments that do not fit the format: logging reports it as it would have
             return True
-        record.msg = redact(message)
+        record.msg = _clean(message)
         record.args = ()
         if record.exc_info and not record.exc_text:
             record.exc_text = _EXCEPTIONS.formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = _clean(record.exc_text)
         if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+            record.stack_info = _clean(record.stack_info)
         return True
 
 

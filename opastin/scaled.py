@@ -6,7 +6,9 @@ It uses the machine's own services: PostgreSQL for conversations, the hand-over 
 the directory (a database each, made when missing); Redis for Rasa's lock store and the push hub
 (a message posted to one Rasa process reaches a web chat or console stream held by the other);
 RabbitMQ (pika, as Rasa supports) as the event broker the monthly figures read. nginx keeps one
-conversation on one Rasa process (hashing its id), so its messages are answered in order there.
+conversation on one Rasa process (hashing its id: the sender in a web chat token, REST's ?sender=), so its
+messages are answered in order there. Both Rasa processes sign and check web chat tokens with the same key
+(var/webchat.key, made by `opastin.setup_databases` before they start, or OPASTIN_WEBCHAT_SECRET).
 """
 
 from __future__ import annotations
@@ -102,8 +104,16 @@ events {{ worker_connections 1024; }}
 http {{
   access_log off;
   client_max_body_size 64k;
-{temp}  upstream rasa {{
-    hash $arg_sender consistent;  # one conversation, one Rasa process
+{temp}  # One conversation, one Rasa process. The web chat's conversation is the sender at the start of its
+  # token (Authorization: Bearer <sender>.<issued>.<signature>, opastin/channels/session_token.py): the
+  # same for every request of it, renewed tokens included. Other callers (REST) name it as ?sender=.
+  # Nothing is trusted here: the process checks the token's signature.
+  map $http_authorization $conversation {{
+    "~*^bearer\\s+([A-Za-z0-9_-]{{16,64}})\\.[0-9]+\\." $1;
+    default $arg_sender;
+  }}
+  upstream rasa {{
+    hash $conversation consistent;
 {servers}  }}
   server {{
     listen 127.0.0.1:{port};
@@ -111,7 +121,7 @@ http {{
       proxy_pass http://rasa;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header Host $host;
+      proxy_set_header Host $http_host;  # with the port: the web chat compares it with a page's Origin
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_buffering off;  # Server-Sent Events go through at once
@@ -158,7 +168,9 @@ def scaled_servers(
     *, prefix: str = "opastin", port: int | None = None, processes: int = 2, env: dict[str, str] | None = None
 ) -> Iterator[Scaled]:
     LOGS.mkdir(parents=True, exist_ok=True)
-    variables = environment({**prepare(prefix), **(env or {})})
+    # nginx is the only client of the Rasa processes (loopback): the address it adds to X-Forwarded-For is
+    # the person's, for the per-address limits of the web chat and the console's throttling and audit log.
+    variables = environment({**prepare(prefix), "OPASTIN_TRUST_PROXY": "1", **(env or {})})
     action_port, rasa_ports, port = free_port(), [free_port() for _ in range(processes)], port or free_port()
     endpoints = endpoints_file(action_port, BROKER)
     folder = ROOT / "var" / "scaled"

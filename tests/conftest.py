@@ -228,6 +228,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         # One test machine is one client address: the per-client limits are unit-tested (test_channel_doors.py).
         "OPASTIN_RATE_PER_ADDRESS": "6000",
         "OPASTIN_RATE_PER_SENDER": "600",
+        "OPASTIN_SESSIONS_PER_ADDRESS": "6000",
         "OPASTIN_SERVICE_HOURS": str(hours),
     }
     with servers(env=env, name="e2e") as base:
