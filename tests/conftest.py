@@ -23,7 +23,7 @@ from actions.directory.client import DirectoryClient
 from actions.directory.seed import ensure_seeded
 from opastin import setup_databases
 from opastin.db import engine_for
-from opastin.devstack import rest_headers, servers
+from opastin.devstack import free_port, rest_headers, servers
 from opastin.handoff.queue import HandoffStore
 
 TESTS = Path(__file__).parent
@@ -220,6 +220,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     )
     ensure_seeded(directory)
     setup_databases.create_all(handoff, reporting, tracker)
+    county_site = f"http://127.0.0.1:{free_port()}"  # the one other site allowed to embed the chat
     env = {
         "DIRECTORY_URL": directory,
         "REPORTING_URL": reporting,
@@ -230,9 +231,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         "OPASTIN_RATE_PER_SENDER": "600",
         "OPASTIN_SESSIONS_PER_ADDRESS": "6000",
         "OPASTIN_SERVICE_HOURS": str(hours),
+        "OPASTIN_ALLOWED_ORIGINS": county_site,
     }
     with servers(env=env, name="e2e") as base:
-        yield {"base": base, "directory": directory, "reporting": reporting, "handoff": handoff, "tracker": tracker}
+        yield {
+            "base": base,
+            "county_site": county_site,
+            "directory": directory,
+            "reporting": reporting,
+            "handoff": handoff,
+            "tracker": tracker,
+        }
 
 
 @pytest.fixture

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint
 
@@ -258,3 +260,16 @@ def test_the_proxy_setting_comes_from_credentials_or_the_environment(monkeypatch
     assert WebchatInput.from_credentials({"allowed_origins": []}).trust_proxy is False
     monkeypatch.setenv("OPASTIN_TRUST_PROXY", "1")
     assert WebchatInput.from_credentials(None).trust_proxy is True
+
+
+def test_the_shipped_settings_let_no_other_site_write_and_a_deployment_can_name_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPASTIN_WEBCHAT_SECRET", "s" * 32)
+    monkeypatch.delenv("OPASTIN_ALLOWED_ORIGINS", raising=False)
+    shipped = yaml.safe_load((Path(__file__).parents[1] / "credentials.yml").read_text(encoding="utf-8"))
+    channel = WebchatInput.from_credentials(shipped["opastin.channels.webchat.WebchatInput"])
+    assert channel.allowed_origins == []
+    monkeypatch.setenv("OPASTIN_ALLOWED_ORIGINS", " https://www.paijatha.fi, https://www.lahti.fi ,")
+    channel = WebchatInput.from_credentials({"allowed_origins": ["https://hyvinvointialue.fi"]})
+    assert channel.allowed_origins == ["https://hyvinvointialue.fi", "https://www.paijatha.fi", "https://www.lahti.fi"]

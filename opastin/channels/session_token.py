@@ -11,7 +11,7 @@ A token is `<sender>.<issued>.<signature>`, e.g. `Zk3…Q.1765000000.pP0…w`:
 A token is good for OPASTIN_WEBCHAT_TOKEN_HOURS (24) from `issued`. While it is good, POST /session with it
 gives a new one for the same conversation (the widget renews a token past half its life). An expired token
 is good for nothing, not even for a renewal: otherwise a copy that leaked would open the conversation for
-ever. By then Rasa's own session of the conversation has long ended (60 idle minutes, domain/core.yml), so
+ever. By then Rasa's own session of the conversation has long ended (60 idle minutes, domain.yml session_config), so
 the widget starts a new conversation and says so.
 
 The signing key is OPASTIN_WEBCHAT_SECRET (at least 32 characters) when it is set, else the file

@@ -81,6 +81,13 @@ def _language(value: Any) -> str | None:
     return value if value in LANGUAGES else None
 
 
+def _origins(configured: list[str] | None, setting: str | None) -> list[str]:
+    """credentials.yml's list, plus OPASTIN_ALLOWED_ORIGINS (comma-separated), so that a deployment or a test
+    can name its site without editing the file."""
+    extra = [origin.strip() for origin in (setting or "").split(",") if origin.strip()]
+    return [*(configured or []), *extra]
+
+
 def _flag(value: str | None) -> bool:
     return str(value or "").strip().lower() in {"1", "true", "yes"}
 
@@ -153,7 +160,7 @@ class WebchatInput(InputChannel):
         credentials = credentials or {}
         trusted = _flag(credentials.get("trust_proxy")) or _flag(os.environ.get("OPASTIN_TRUST_PROXY"))
         return cls(
-            allowed_origins=credentials.get("allowed_origins"),
+            allowed_origins=_origins(credentials.get("allowed_origins"), os.environ.get("OPASTIN_ALLOWED_ORIGINS")),
             signer=SessionSigner.from_settings(),
             trust_proxy=trusted,
         )

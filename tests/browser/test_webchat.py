@@ -14,7 +14,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from opastin.channels.session_token import SessionSigner, signing_key
-from opastin.devstack import free_port
 from opastin.figures import feedback_rows
 from tests.browser.conftest import AXE
 
@@ -190,14 +189,17 @@ def test_feedback_at_the_end_is_stored_without_identifiers(page: Page, chat_url:
     assert kept(page, "sender") not in (None, ended)
 
 
-def test_a_county_site_embeds_the_chat_with_one_script_tag(page: Page, chat_url: str, tmp_path: Path) -> None:
-    """Another origin, as a county's own site: the widget brings its styles and talks across origins."""
+def test_a_county_site_embeds_the_chat_with_one_script_tag(
+    page: Page, chat_url: str, stack: dict[str, str], tmp_path: Path
+) -> None:
+    """Another origin, as a county's own site (OPASTIN_ALLOWED_ORIGINS): the widget brings its styles and talks
+    across origins."""
     (tmp_path / "index.html").write_text(
         f'<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Kommunens sida</title></head>'
         f'<body><main><h1>Kommunens sida</h1></main><script src="{chat_url}opastin.js" defer></script></body></html>',
         encoding="utf-8",
     )
-    port = free_port()
+    port = int(stack["county_site"].rsplit(":", 1)[1])
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
