@@ -186,7 +186,7 @@ def scaled_servers(
     try:
         wait_until(f"http://127.0.0.1:{action_port}/health", 120, started[0])
         for rasa_port, process in zip(rasa_ports, started[1:], strict=True):
-            wait_until(f"http://127.0.0.1:{rasa_port}/status", 300, process)
+            wait_until(f"http://127.0.0.1:{rasa_port}/", 300, process)
         wait_until(f"http://127.0.0.1:{port}/", 30, nginx)
         rasa = [f"http://127.0.0.1:{p}" for p in rasa_ports]
         yield Scaled(f"http://127.0.0.1:{port}", rasa, variables, started[1:])

@@ -46,7 +46,14 @@ from sanic.response import HTTPResponse
 from opastin.channels.assets import WEBCHAT
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import PushHub, shared_hub
-from opastin.channels.inbound import RequestError, clean_text, error_response, json_body, unavailable
+from opastin.channels.inbound import (
+    RequestError,
+    clean_text,
+    error_response,
+    json_body,
+    limit_request_size,
+    unavailable,
+)
 from opastin.channels.limits import web_chat_limits
 from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.session_token import Session, SessionSigner, TokenError, bearer_token
@@ -204,6 +211,7 @@ class WebchatInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webchat = Blueprint("webchat", __name__)
+        limit_request_size(webchat)
 
         add_static_routes(webchat, STATIC_DIR, PAGE_SECURITY, [WEBCHAT])
 
