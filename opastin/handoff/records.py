@@ -121,3 +121,19 @@ class AuditEntry(HandoffBase):
     action = Column(String(32), nullable=False)
     target = Column(String(64), index=True)  # the conversation's or callback's id
     address = Column(String(64))  # the client's address (logins)
+
+
+class DeliveryRoute(HandoffBase):
+    """Where an agent's reply goes for a conversation in a channel that answers through an outside API.
+
+    A Telegram or SMS conversation's id is a keyed hash (opastin/channels/pseudonyms.py), so the channel
+    cannot reply with it alone: while a hand-over is open, this row holds the chat id or phone number.
+    Written when the hand-over opens, erased when it ends (or by `make purge` / `erase`); the web chat
+    needs none (its agent replies go through its push stream).
+    """
+
+    __tablename__ = "delivery_routes"
+    sender = Column(String(64), primary_key=True)
+    channel = Column(String(16), nullable=False)  # telegram | sms
+    address = Column(String(64), nullable=False)  # the Telegram chat id or the phone number (+358…)
+    created = Column(DateTime, nullable=False)
