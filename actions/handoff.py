@@ -1,9 +1,9 @@
 """Reaching a person: the live-chat queue in office hours, otherwise the phone line and a callback request.
 
-In office hours, from the web chat, the conversation joins the county's queue with what the agent
-needs (transcript, language, municipality, role, topic). From then on the web chat channel keeps
+In office hours, from the web chat, Telegram or SMS, the conversation joins the county's queue with
+what the agent needs (transcript, language, municipality, role, topic). From then on the channel keeps
 the person's messages away from the bot until the agent hands the conversation back, so the bot
-never answers meanwhile (opastin/channels/webchat.py). No Rasa pause is used: a ConversationPaused
+never answers meanwhile (opastin/channels/webchat.py, turns.py). No Rasa pause is used: a ConversationPaused
 event on a brand-new conversation can be lost, and a channel that holds the messages cannot.
 """
 
@@ -29,7 +29,8 @@ from opastin.opening_hours import now_in_finland
 
 log = logging.getLogger(__name__)
 
-LIVE_CHAT_CHANNELS = {"webchat"}  # channels that can push an agent's reply to the person
+# Channels that can bring an agent's reply to the person: the web chat's push stream, the Telegram and SMS APIs.
+LIVE_CHAT_CHANNELS = {"webchat", "telegram", "sms"}
 TRANSCRIPT_TURNS = 30
 
 
