@@ -30,13 +30,13 @@ def strip_markdown(text: str) -> str:
     return _HEADING.sub("", text)
 
 
-def _space_cut(window: str) -> int:
-    """The last space of the window that is not between two digits (a phone number's groups stay together)."""
-    at = window.rfind(" ")
+def _space_cut(text: str, end: int) -> int:
+    """The last space before `end` that is not between two digits (a phone number's groups stay together)."""
+    at = text.rfind(" ", 0, end)
     while at > 0:
-        if not (window[at - 1].isdigit() and at + 1 < len(window) and window[at + 1].isdigit()):
+        if not (text[at - 1].isdigit() and at + 1 < len(text) and text[at + 1].isdigit()):
             return at
-        at = window.rfind(" ", 0, at)
+        at = text.rfind(" ", 0, at)
     return -1
 
 
@@ -54,7 +54,7 @@ def cut(text: str, fits: Callable[[str], bool]) -> tuple[str, str]:
         if at > low // _TOO_EARLY:
             head = window[: at + 1] if separator == ". " else window[:at]
             return head.rstrip(), text[at + len(separator) :].lstrip()
-    at = _space_cut(window)
+    at = _space_cut(text, low)
     if at > low // _TOO_EARLY:
         return window[:at].rstrip(), text[at + 1 :].lstrip()
     return window, text[low:]

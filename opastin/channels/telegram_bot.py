@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 OnMessage = Callable[[UserMessage], Awaitable[Any]]
 CHANNEL = "telegram"
+NO_KEYBOARD = 0  # no message's buttons may be pressed now (message ids start at 1)
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -81,6 +82,7 @@ class TelegramBot:
 
     def _message(self, message: dict[str, Any], chat_id: int, sender: str) -> Said | str:
         """What goes on: the person's words, "/start" as a greeting, or the key of the channel's own reply."""
+        self.chats.keyboards.put(str(chat_id), NO_KEYBOARD)  # as in the web chat, a reply ends the choices
         text = message.get("text")
         if not isinstance(text, str):
             return "channel_text_only"
@@ -110,8 +112,8 @@ class TelegramBot:
         self._answer_press(press)
         title = title_of(source.get("reply_markup"), data)
         payload = self.chats.buttons.payload(data) or title  # a long payload this process forgot: its title
+        self.chats.keyboards.put(str(chat_id), NO_KEYBOARD)  # a double tap finds the choice made
         if title:
-            self.chats.keyboards.pop(str(chat_id))
             self.background.detach(
                 self.api.edit_keyboard(chat_id, message_id, chosen_keyboard(title)), "marking a choice"
             )
@@ -123,5 +125,5 @@ class TelegramBot:
         output = TelegramOutput(self.api, self.chats, chat_id)
         relayed = await to_bot_or_agent(said, output, on_new_message, self._store(), self.hub)
         if not relayed and not output.sent:  # the assistant could not answer: never a silent nothing
-            language = said.metadata.get("language") or await language_of(said.sender) or app_language
+            language = said.metadata.get("language") or await language_of(said.sender)
             await send(self.api, self.chats, chat_id, unavailable(said.shown, language)["text"], [])
