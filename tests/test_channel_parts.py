@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from twilio.request_validator import RequestValidator
 
+from opastin.channels import telegram_webhook
 from opastin.channels.api_client import ApiClient, retry_after_seconds
 from opastin.channels.config import ChannelSettingError
 from opastin.channels.pseudonyms import Pseudonyms
@@ -170,3 +172,25 @@ def test_a_wait_longer_than_allowed_is_not_waited() -> None:
     with serving(fake.app()) as base:
         assert asyncio.run(scenario(base)) is None
     assert waits == []
+
+
+def test_make_telegram_webhook_registers_the_url_and_the_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = FakeTelegram("123:abc")
+    credentials = tmp_path / "credentials.yml"
+    credentials.write_text("opastin.channels.telegram.TelegramInput:\n  secret: from-the-file_1\n", encoding="utf-8")
+    monkeypatch.setenv("OPASTIN_TELEGRAM_TOKEN", "123:abc")
+    monkeypatch.setenv("OPASTIN_PSEUDONYM_KEY", KEY)
+    monkeypatch.setenv("OPASTIN_TELEGRAM_WEBHOOK_URL", "http://insecure.example.fi/webhooks/telegram/webhook")
+    with pytest.raises(SystemExit, match="https://"):
+        telegram_webhook.settings_from(credentials)
+    monkeypatch.setenv("OPASTIN_TELEGRAM_WEBHOOK_URL", "https://opastin.example.fi/webhooks/telegram/webhook")
+    with serving(fake.app()) as base:
+        monkeypatch.setenv("OPASTIN_TELEGRAM_API", base)
+        assert asyncio.run(telegram_webhook.set_webhook(telegram_webhook.settings_from(credentials))) == 0
+    [call] = fake.of("setWebhook")
+    assert call["url"] == "https://opastin.example.fi/webhooks/telegram/webhook"
+    assert call["secret_token"] == "from-the-file_1" and call["allowed_updates"] == ["message", "callback_query"]
+    printed = capsys.readouterr().out
+    assert "@opastin_bot" in printed and "from-the-file_1" not in printed and "123:abc" not in printed

@@ -259,3 +259,19 @@ def test_twilio_429_is_tried_again_after_its_retry_after(fake: tuple[FakeTwilio,
     sid = asyncio.run(scenario())
     assert sid is not None and sid.startswith("SM") and waits == [2.0]
     assert [m["Body"] for m in twilio.sent(PERSON) if "sid" in m] == ["Soita 112."]
+
+
+def test_a_conversation_that_writes_like_a_script_is_cut_off(
+    fake: tuple[FakeTwilio, str], store: HandoffStore, urls: dict[str, str]
+) -> None:
+    twilio, base = fake
+    assistant = Assistant(store)
+
+    async def scenario() -> None:
+        harness = Harness(base, store, assistant, urls)
+        for n in range(25):
+            await harness.text(f"viesti {n}")
+        await harness.close()
+
+    asyncio.run(scenario())
+    assert len(assistant.heard) == 20 and len(bodies(twilio)) == 20  # a burst of 20, then one a second

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from opastin.channels.limits import RateLimit
+
 PSEUDONYM_KEY = "OPASTIN_PSEUDONYM_KEY"
 MIN_KEY_LENGTH = 32
 
@@ -53,3 +55,10 @@ def positive_int(channel: str, name: str, value: str | None, default: int) -> in
     if not value.isdigit() or int(value) < 1:
         raise ChannelSettingError(f"the {channel} channel's {name} must be a whole number of at least 1")
     return int(value)
+
+
+def api_channel_limit() -> RateLimit:
+    """Messages a minute one Telegram or SMS conversation may send (bursts of 20): far above a person pressing
+    answer buttons, well below a script; more are dropped unanswered. Setting: OPASTIN_RATE_PER_API_SENDER."""
+    value = os.environ.get("OPASTIN_RATE_PER_API_SENDER")
+    return RateLimit(float(value) if value else 60, burst=20)

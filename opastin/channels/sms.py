@@ -123,7 +123,7 @@ class SmsInput(InputChannel):
 
             @sms.listener("before_server_stop")
             async def finish(app: Any, loop: Any) -> None:
-                await bot.background.drain()
+                await bot.background.drain(seconds=10)
                 await bot.replies.api.client.close()
 
         @sms.route("/webhook", methods=["POST"])

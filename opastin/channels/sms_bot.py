@@ -15,10 +15,10 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 
 from opastin import catalogue, retention
+from opastin.channels.config import api_channel_limit
 from opastin.channels.handover import tell_console
 from opastin.channels.hub import PushHub
 from opastin.channels.inbound import RequestError, clean_text, unavailable
-from opastin.channels.limits import RateLimit
 from opastin.channels.memory import Seen
 from opastin.channels.pseudonyms import Pseudonyms
 from opastin.channels.sms_answer import SmsOutput, SmsReplies
@@ -54,7 +54,7 @@ class SmsBot:
         self.senders = senders
         self.background = Background()
         self.seen = Seen(100_000, 24 * 3600)  # the gateway tries a webhook again for minutes, not days
-        self.per_sender = RateLimit(20, burst=8)
+        self.per_sender = api_channel_limit()
         self._store = store
         self.hub = hub
         self._erase = erase

@@ -114,7 +114,7 @@ class TelegramInput(InputChannel):
 
             @telegram.listener("before_server_stop")
             async def finish(app: Any, loop: Any) -> None:
-                await bot.background.drain()
+                await bot.background.drain(seconds=10)
                 await bot.api.client.close()
 
         @telegram.route("/webhook", methods=["POST"])

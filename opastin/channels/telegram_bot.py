@@ -15,9 +15,9 @@ from typing import Any
 from rasa.core.channels.channel import UserMessage
 
 from opastin import catalogue
+from opastin.channels.config import api_channel_limit
 from opastin.channels.hub import PushHub
 from opastin.channels.inbound import RequestError, clean_text, unavailable
-from opastin.channels.limits import RateLimit
 from opastin.channels.memory import Seen
 from opastin.channels.pseudonyms import Pseudonyms
 from opastin.channels.telegram_api import TelegramApi
@@ -45,7 +45,7 @@ class TelegramBot:
         self.chats = Chats()
         self.background = Background()
         self.seen = Seen(100_000, 24 * 3600)  # Telegram keeps an undelivered update for 24 hours
-        self.per_sender = RateLimit(20, burst=8)
+        self.per_sender = api_channel_limit()
         self._store = store
         self.hub = hub
 

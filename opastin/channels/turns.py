@@ -62,10 +62,18 @@ class Background:
         except Exception:  # noqa: BLE001 - logged without the words; the next message is handled as usual
             log.error("%s failed", what, exc_info=True)
 
-    async def drain(self) -> None:
-        """Waits until everything started so far (and what it started) is done: tests, and a server stopping."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    async def drain(self, seconds: float | None = None) -> None:
+        """Waits until everything started so far (and what it started) is done, or `seconds` have passed: tests,
+        and a server stopping (its webhooks were answered already, so what is still unfinished then goes unanswered)."""
+
+        async def all_done() -> None:
+            while self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+        try:
+            await asyncio.wait_for(all_done(), seconds)
+        except asyncio.TimeoutError:
+            log.warning("stopping with %d channel messages unfinished", len(self._tasks))
 
 
 @dataclass(frozen=True)
