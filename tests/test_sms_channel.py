@@ -61,17 +61,16 @@ class Harness:
         async def language_of(sender: str) -> str | None:
             return language
 
-        settings = SmsSettings(ACCOUNT, AUTH, SERVICE, PUBLIC_URL, base, 4, KEY)
-        self.channel = SmsInput(settings, store=store, hub=Hub(), language_of=language_of)
-        assert self.channel.bot is not None
-        self.bot = self.channel.bot
         self.erased: list[str] = []
 
-        def erase(sender: str) -> int:
+        def erase(sender: str) -> int:  # the test's databases, not the environment's
             self.erased.append(sender)
             return retention.erase(sender, tracker=urls["tracker"], handoff=urls["handoff"])
 
-        self.bot._erase = erase
+        settings = SmsSettings(ACCOUNT, AUTH, SERVICE, PUBLIC_URL, base, 4, KEY)
+        self.channel = SmsInput(settings, store=store, hub=Hub(), language_of=language_of, erase=erase)
+        assert self.channel.bot is not None
+        self.bot = self.channel.bot
         self.webhook = route(self.channel.blueprint(assistant), "/webhook")
 
     async def text(

@@ -22,6 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from opastin import retention
 from opastin.channels import delivery
 from opastin.channels.config import positive_int, pseudonym_key, required, setting
 from opastin.channels.hub import PushHub, shared_hub
@@ -82,6 +83,7 @@ class SmsInput(InputChannel):
         store: HandoffStore | None = None,
         hub: PushHub | None = None,
         language_of: LanguageOf | None = None,
+        erase: Callable[[str], Any] = retention.erase,
     ) -> None:
         self.settings = settings
         self._store = store
@@ -90,9 +92,8 @@ class SmsInput(InputChannel):
         if settings is not None:
             api = TwilioApi(settings.account_sid, settings.auth_token, settings.sender, settings.api_base)
             replies = SmsReplies(api, settings.max_segments)
-            self.bot = SmsBot(
-                replies, Pseudonyms(settings.pseudonym_key, "sms"), lambda: self.store, hub or shared_hub()
-            )
+            senders = Pseudonyms(settings.pseudonym_key, "sms")
+            self.bot = SmsBot(replies, senders, lambda: self.store, hub or shared_hub(), erase)
 
     @classmethod
     def name(cls) -> str:

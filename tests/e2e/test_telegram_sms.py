@@ -40,7 +40,7 @@ SAID: dict[str, dict[str, Any]] = {
         answers=[1, "joskus", 3, "3 kertaa viikossa", "ohita", "en juurikaan", "päivittäin", 1],
         place="Lahti",
         callback="voisiko joku soittaa minulle takaisin",
-        phone="numeroni on 040 123 4567",  # a bare number is read as an emergency by today's model (see README)
+        phone="numeroni on 040 123 4567",  # in a sentence: today's model reads a bare number as an emergency
         topic="Kysyisin kotihoidon asiakasmaksusta",
         human="haluan puhua oikean ihmisen kanssa",
     ),
