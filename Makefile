@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run telegram-webhook agent agent-disable agent-enable agent-reset agent-unlock agents audit shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
+.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -80,6 +80,7 @@ run: setup databases purge train ## set up, start the servers and print the web 
 	  echo "Staff console: http://localhost:$(RASA_PORT)/webhooks/console/  (add an agent: make agent AGENT=anna COUNTY=paijat-hame NAME=Anna)" && \
 	  echo "Logs are in var/log/. Stop with Ctrl+C." && wait $$rpid
 
+.PHONY: telegram-webhook
 telegram-webhook: setup ## register the Telegram bot's webhook and secret (OPASTIN_TELEGRAM_TOKEN, _SECRET, _WEBHOOK_URL)
 	$(PY) -m opastin.channels.telegram_webhook --credentials credentials.yml
 

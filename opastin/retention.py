@@ -3,8 +3,7 @@
 `make purge` (python -m opastin.retention purge) runs at every `make run` and should run daily;
 `python -m opastin.retention erase CONVERSATION_ID` erases one conversation everywhere: its
 tracker events, its hand-over texts, its callback's number and matter, its held phone number.
-Lifetimes: opastin/data/retention.yml (opastin/lifetimes.py). A Telegram chat id or SMS phone number kept
-to deliver an agent's replies (opastin/handoff/routes.py) goes as soon as no hand-over of its conversation is open.
+Lifetimes: opastin/data/retention.yml (opastin/lifetimes.py).
 """
 
 from __future__ import annotations
