@@ -16,6 +16,7 @@ import requests
 from opastin import catalogue
 from opastin.channels.pseudonyms import Pseudonyms
 from opastin.channels.sms_text import for_sms
+from opastin.devstack import api_params
 from tests.fakes.assistant import telegram_press, telegram_update
 from tests.fakes.server import wait_until
 from tests.fakes.telegram_api import FakeTelegram
@@ -38,7 +39,7 @@ class Stack:
     urls: dict[str, str] = field(default_factory=dict)
 
     def user_turns(self, sender: str) -> int:
-        tracker = requests.get(f"{self.base}/conversations/{sender}/tracker", timeout=30).json()
+        tracker = requests.get(f"{self.base}/conversations/{sender}/tracker", params=api_params(), timeout=30).json()
         return sum(1 for event in tracker.get("events") or [] if event.get("event") == "user")
 
 
