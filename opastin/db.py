@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -43,3 +43,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def engine_for(url: str) -> Engine:
     """One engine (and so one connection pool) per database for the whole process."""
     return make_engine(url)
+
+
+def add_missing_columns(engine: Engine, metadata: MetaData) -> list[str]:
+    """Adds the columns a model gained after its table was made, with their indexes; returns "table.column"s.
+
+    `create_all` makes missing tables but leaves an existing table as it is, so an upgraded server would
+    meet a table without the new column. Only a nullable column without constraints can be added this
+    way (the rows already there get NULL); anything else stops the setup with its name.
+    """
+    inspector = inspect(engine)
+    quote = engine.dialect.identifier_preparer.quote
+    added: list[str] = []
+    for table in metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable or column.primary_key or column.foreign_keys:
+                raise RuntimeError(f"{table.name}.{column.name} cannot be added to an existing table: add it by hand")
+            kind = column.type.compile(dialect=engine.dialect)
+            with engine.begin() as connection:
+                connection.execute(text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"))
+                for index in table.indexes:
+                    if column.name in index.columns:
+                        index.create(connection, checkfirst=True)
+            added.append(f"{table.name}.{column.name}")
+    return added
