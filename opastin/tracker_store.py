@@ -2,8 +2,9 @@
 
 Rasa's own SQL tracker store, with one difference: every event is redacted before it is written
 or sent to the event broker (identity codes, phone numbers, e-mail addresses and IBANs become
-tags). The conversation in memory keeps the words as typed for the turn being answered; what
-needs a number across turns (a callback) keeps it in its own store, not in a slot.
+tags, and the client's key is left out of a message's metadata). The conversation in memory keeps
+the words as typed for the turn being answered; what needs a number across turns (a callback)
+keeps it in its own store, not in a slot.
 
 endpoints.yml:  tracker_store: {type: opastin.tracker_store.RedactedSQLTrackerStore}
 """
@@ -23,6 +24,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import sessionmaker
 
 from opastin.db import default_sqlite_url, engine_for
+from opastin.handoff.queue import CLIENT_METADATA
 from opastin.redaction import redact_strings
 
 DEFAULT_URL = default_sqlite_url("tracker.db")
@@ -35,8 +37,16 @@ def tracker_url() -> str:
 
 
 def redacted_event(data: dict[str, Any]) -> dict[str, Any]:
-    """The event as Rasa serialises it, with every free-text value redacted."""
-    return {key: value if key in KEEP else redact_strings(value) for key, value in data.items()}
+    """The event as Rasa serialises it, with every free-text value redacted and without the client's key.
+
+    The key (which client sent the message: opastin/channels/client_key.py) is for the turn being
+    answered, when the queue counts a client's places; kept with the conversation for weeks it would
+    link a person's conversations to each other."""
+    redacted = {key: value if key in KEEP else redact_strings(value) for key, value in data.items()}
+    for holder in (redacted, redacted.get("parse_data")):
+        if isinstance(holder, dict) and isinstance(holder.get("metadata"), dict):
+            holder["metadata"] = {k: v for k, v in holder["metadata"].items() if k != CLIENT_METADATA}
+    return redacted
 
 
 class RedactedSQLTrackerStore(SQLTrackerStore):

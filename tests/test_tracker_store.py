@@ -105,3 +105,17 @@ def test_the_event_broker_gets_the_redacted_events(domain: Domain, tmp_path: Pat
     assert [event["event"] for event in broker.published] == ["action", "user", "slot", "bot", "slot"]
     assert all(event["sender_id"] == "web-1" for event in broker.published)
     assert "040 123 4567" not in published and "[PHONE]" in published
+
+
+def test_the_clients_key_is_for_the_turn_and_is_not_kept(domain: Domain, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    broker = CollectingBroker()
+    tracker = DialogueStateTracker("web-1", domain.slots)
+    metadata = {"language": "fi", "client_key": "0123456789abcdef0123456789abcdef"}
+    tracker.update(UserUttered("haluan puhua ihmiselle", {"name": "human_handoff"}, metadata=metadata))
+    assert tracker.latest_message.metadata["client_key"]  # the action server gets it with this turn
+    asyncio.run(RedactedSQLTrackerStore(domain=domain, url=url, event_broker=broker).save(tracker))
+    [row] = [json.loads(row) for row in stored_rows(url)]
+    assert row["metadata"] == {"language": "fi"} and row["parse_data"]["metadata"] == {"language": "fi"}
+    assert "0123456789abcdef" not in json.dumps(broker.published)
+    assert tracker.latest_message.metadata["client_key"]  # the conversation in memory is left as it was
