@@ -17,6 +17,7 @@ from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -43,10 +44,16 @@ def redacted_event(data: dict[str, Any]) -> dict[str, Any]:
     answered, when the queue counts a client's places; kept with the conversation for weeks it would
     link a person's conversations to each other."""
     redacted = {key: value if key in KEEP else redact_strings(value) for key, value in data.items()}
-    for holder in (redacted, redacted.get("parse_data")):
-        if isinstance(holder, dict) and isinstance(holder.get("metadata"), dict):
-            holder["metadata"] = {k: v for k, v in holder["metadata"].items() if k != CLIENT_METADATA}
+    for holder, key in ((redacted, "metadata"), (redacted.get("parse_data"), "metadata")):
+        _drop_client_key(holder, key)
+    if redacted.get("event") == "slot" and redacted.get("name") == SESSION_START_METADATA_SLOT:
+        _drop_client_key(redacted, "value")  # Rasa keeps the first message's metadata in this slot
     return redacted
+
+
+def _drop_client_key(holder: Any, key: str) -> None:
+    if isinstance(holder, dict) and isinstance(holder.get(key), dict):
+        holder[key] = {name: value for name, value in holder[key].items() if name != CLIENT_METADATA}
 
 
 class RedactedSQLTrackerStore(SQLTrackerStore):

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from rasa.core.brokers.broker import EventBroker
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -112,10 +113,12 @@ def test_the_clients_key_is_for_the_turn_and_is_not_kept(domain: Domain, tmp_pat
     broker = CollectingBroker()
     tracker = DialogueStateTracker("web-1", domain.slots)
     metadata = {"language": "fi", "client_key": "0123456789abcdef0123456789abcdef"}
+    tracker.update(SlotSet(SESSION_START_METADATA_SLOT, dict(metadata)))  # as Rasa starts a session
     tracker.update(UserUttered("haluan puhua ihmiselle", {"name": "human_handoff"}, metadata=metadata))
     assert tracker.latest_message.metadata["client_key"]  # the action server gets it with this turn
     asyncio.run(RedactedSQLTrackerStore(domain=domain, url=url, event_broker=broker).save(tracker))
-    [row] = [json.loads(row) for row in stored_rows(url)]
-    assert row["metadata"] == {"language": "fi"} and row["parse_data"]["metadata"] == {"language": "fi"}
+    [session, said] = [json.loads(row) for row in stored_rows(url)]
+    assert session["value"] == {"language": "fi"}
+    assert said["metadata"] == {"language": "fi"} and said["parse_data"]["metadata"] == {"language": "fi"}
     assert "0123456789abcdef" not in json.dumps(broker.published)
     assert tracker.latest_message.metadata["client_key"]  # the conversation in memory is left as it was
