@@ -12,6 +12,7 @@ endpoints.yml:  tracker_store: {type: opastin.tracker_store.RedactedSQLTrackerSt
 from __future__ import annotations
 
 import json
+import logging
 import os
 from typing import Any
 
@@ -22,11 +23,14 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 
 from opastin.db import default_sqlite_url, engine_for
 from opastin.handoff.queue import CLIENT_METADATA
 from opastin.redaction import redact_strings
+
+log = logging.getLogger(__name__)
 
 DEFAULT_URL = default_sqlite_url("tracker.db")
 # Identifiers that only look like text: never altered, so that the conversation stays whole.
@@ -77,8 +81,31 @@ class RedactedSQLTrackerStore(SQLTrackerStore):
         for event in new_events:
             event_broker.publish({"sender_id": sender_id, **redacted_event(event.as_dict())})
 
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        """Rasa's, once more when the database cut the connection under it (a restart): Rasa's wrapper
+        (FailSafeTrackerStore) would otherwise answer the message as the first of a new conversation."""
+        try:
+            return await super().retrieve(sender_id)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            log.warning("the tracker store lost its database connection: reading again")
+            return await super().retrieve(sender_id)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Streams the new events, then writes them; once more when the database cut the connection (a restart):
+        Rasa's wrapper would otherwise keep the turn in this process's memory only, where no process reads it.
+        Writing again adds no event twice: what is missing is counted from the database each time."""
         await self.stream_events(tracker)
+        try:
+            self._write(tracker)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            log.warning("the tracker store lost its database connection: writing again")
+            self._write(tracker)
+
+    def _write(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
                 data = redacted_event(event.as_dict())
