@@ -2,7 +2,7 @@
 
 `make purge` (python -m opastin.retention purge) runs at every `make run` and should run daily;
 `python -m opastin.retention erase CONVERSATION_ID` erases one conversation everywhere: its
-tracker events, its hand-over texts, its callback's number and matter, its held phone number.
+tracker events, its hand-over texts and client key, its callback's number and matter, its held phone number.
 Lifetimes: opastin/data/retention.yml (opastin/lifetimes.py).
 """
 
@@ -73,7 +73,7 @@ def purge(
             update(Handoff)
             .where(Handoff.status.notin_(("waiting", ACTIVE)), Handoff.created < now - limits.conversation)
             .where(Handoff.sender != ERASED_SENDER)
-            .values(sender=ERASED_SENDER)
+            .values(sender=ERASED_SENDER, client_key=None)
         )
         done.callbacks = connection.execute(
             update(Callback)
@@ -115,7 +115,7 @@ def erase(sender: str, *, tracker: str | None = None, handoff: str | None = None
         touched += connection.execute(
             update(Handoff)
             .where(Handoff.sender == sender)
-            .values(sender=ERASED_SENDER, transcript=None, status=CLOSED, ended=utc_now())
+            .values(sender=ERASED_SENDER, client_key=None, transcript=None, status=CLOSED, ended=utc_now())
         ).rowcount
         touched += connection.execute(
             update(Callback)

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from opastin.devstack import (
     LOGS,
@@ -46,10 +47,15 @@ DATABASES = {
     "REPORTING_URL": "reporting",
     "DIRECTORY_URL": "directory",
 }
-BROKER = f"""lock_store:
-  type: redis
-  url: 127.0.0.1
-  port: 6379
+
+
+def broker_endpoints(redis: str = REDIS) -> str:
+    """endpoints.yml's lock store (Redis db 1, riding over a Redis restart) and event broker (RabbitMQ)."""
+    where = urlsplit(redis)
+    return f"""lock_store:
+  type: opastin.lock_store.PatientRedisLockStore
+  url: {where.hostname or "127.0.0.1"}
+  port: {where.port or 6379}
   db: 1
   key_prefix: opastin
 event_broker:
@@ -70,15 +76,15 @@ class Scaled:
     processes: list[subprocess.Popen]  # the Rasa processes, in the order of `rasa` (a fault test kills one)
 
 
-def database_urls(prefix: str) -> dict[str, str]:
-    return {variable: f"{POSTGRES}/{prefix}_{name}" for variable, name in DATABASES.items()}
+def database_urls(prefix: str, postgres: str = POSTGRES) -> dict[str, str]:
+    return {variable: f"{postgres}/{prefix}_{name}" for variable, name in DATABASES.items()}
 
 
-def create_databases(urls: dict[str, str]) -> None:
+def create_databases(urls: dict[str, str], postgres: str = POSTGRES) -> None:
     """Each database made when missing (trust auth on loopback, as the machine's PostgreSQL has)."""
     import psycopg2
 
-    admin = psycopg2.connect(f"{POSTGRES}/postgres", connect_timeout=5)
+    admin = psycopg2.connect(f"{postgres}/postgres", connect_timeout=5)
     admin.autocommit = True
     with admin.cursor() as cursor:
         for url in urls.values():
@@ -98,7 +104,7 @@ def nginx_conf(folder: Path, port: int, upstreams: list[int]) -> Path:
     conf.write_text(
         f"""worker_processes 1;
 pid {folder / "nginx.pid"};
-error_log {LOGS / "scaled-nginx.log"} warn;
+error_log {LOGS / f"{folder.name}-nginx.log"} warn;
 daemon off;
 events {{ worker_connections 1024; }}
 http {{
@@ -142,11 +148,11 @@ def nginx_binary() -> str:
     return found
 
 
-def prepare(prefix: str) -> dict[str, str]:
+def prepare(prefix: str, postgres: str = POSTGRES, redis: str = REDIS) -> dict[str, str]:
     """Databases, tables and the seeded directory of the profile; returns the servers' environment."""
-    urls = database_urls(prefix)
-    create_databases(urls)
-    variables = {**urls, "PUSH_HUB_URL": f"{REDIS}/2"}
+    urls = database_urls(prefix, postgres)
+    create_databases(urls, postgres)
+    variables = {**urls, "PUSH_HUB_URL": f"{redis}/2"}
     subprocess.run(
         [sys.executable, "-m", "opastin.setup_databases"],
         cwd=ROOT,
@@ -165,19 +171,28 @@ def prepare(prefix: str) -> dict[str, str]:
 
 @contextmanager
 def scaled_servers(
-    *, prefix: str = "opastin", port: int | None = None, processes: int = 2, env: dict[str, str] | None = None
+    *,
+    prefix: str = "opastin",
+    port: int | None = None,
+    processes: int = 2,
+    env: dict[str, str] | None = None,
+    postgres: str = POSTGRES,
+    redis: str = REDIS,
+    name: str = "scaled",
 ) -> Iterator[Scaled]:
+    """The profile on `postgres` (a server's URL without a database) and `redis`, the machine's by default;
+    logs in var/log/NAME-*."""
     LOGS.mkdir(parents=True, exist_ok=True)
     # nginx is the only client of the Rasa processes (loopback): the address it adds to X-Forwarded-For is
     # the person's, for the per-address limits of the web chat and the console's throttling and audit log.
-    variables = environment({**prepare(prefix), "OPASTIN_TRUST_PROXY": "1", **(env or {})})
+    variables = environment({**prepare(prefix, postgres, redis), "OPASTIN_TRUST_PROXY": "1", **(env or {})})
     action_port, rasa_ports, port = free_port(), [free_port() for _ in range(processes)], port or free_port()
-    endpoints = endpoints_file(action_port, BROKER)
-    folder = ROOT / "var" / "scaled"
+    endpoints = endpoints_file(action_port, broker_endpoints(redis))
+    folder = ROOT / "var" / name
     folder.mkdir(parents=True, exist_ok=True)
     model = str(newest_model())
-    started = [start_actions(action_port, variables, "scaled")]
-    started += [start_rasa(p, model, endpoints, variables, f"scaled-rasa-{n}") for n, p in enumerate(rasa_ports)]
+    started = [start_actions(action_port, variables, name)]
+    started += [start_rasa(p, model, endpoints, variables, f"{name}-rasa-{n}") for n, p in enumerate(rasa_ports)]
     nginx = subprocess.Popen(
         [nginx_binary(), "-c", str(nginx_conf(folder, port, rasa_ports))],
         stdout=subprocess.DEVNULL,

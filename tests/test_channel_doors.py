@@ -8,8 +8,10 @@ Rasa server's processor, which sends nothing back when the action server is down
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint
 
 from opastin import catalogue
+from opastin.channels import client_key
 from opastin.channels.hub import Hub
 from opastin.channels.limits import RateLimit, StreamSlots
 from opastin.channels.ordering import CONVERSATIONS
@@ -273,3 +276,81 @@ def test_the_shipped_settings_let_no_other_site_write_and_a_deployment_can_name_
     monkeypatch.setenv("OPASTIN_ALLOWED_ORIGINS", " https://www.paijatha.fi, https://www.lahti.fi ,")
     channel = WebchatInput.from_credentials({"allowed_origins": ["https://hyvinvointialue.fi"]})
     assert channel.allowed_origins == ["https://hyvinvointialue.fi", "https://www.paijatha.fi", "https://www.lahti.fi"]
+
+
+# --------------------------------------------------------------------------- which client: a key, never the address
+
+
+@pytest.fixture
+def deployment_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The web chat's signing key of a test deployment, from which client keys are derived."""
+    monkeypatch.setenv("OPASTIN_WEBCHAT_SECRET", "d" * 40)
+    client_key.client_secret.cache_clear()
+    yield
+    client_key.client_secret.cache_clear()
+
+
+def metadata_sent(request: Request, **options: Any) -> dict[str, Any]:
+    """The metadata the web chat hands to Rasa (and so to the action server) with the message."""
+    sent: list[dict[str, Any]] = []
+
+    async def rasa(message: UserMessage) -> None:
+        sent.append(message.metadata)
+        await answers(message)
+
+    result: Any = asyncio.run(route(webchat(**options).blueprint(rasa), "/message")(request))
+    assert result.status == 200
+    return sent[0]
+
+
+def from_address(ip: str, headers: dict[str, str] | None = None, **metadata: str) -> Request:
+    """A message of a new conversation (its own token) from `ip`."""
+    token = {"Authorization": f"Bearer {SIGNER.issue().token}"}
+    request = Request({"message": "haluan puhua ihmiselle", "metadata": metadata}, {**token, **(headers or {})})
+    request.ip = ip
+    return request
+
+
+def test_the_web_chat_names_the_client_by_a_key_never_by_its_address(deployment_key: None) -> None:
+    sent = metadata_sent(from_address("203.0.113.7", language="fi", client_key="chosen-by-the-page"))
+    key = sent["client_key"]
+    assert sent == {"language": "fi", "client_key": key}  # what the page claimed is replaced
+    assert re.fullmatch(r"[0-9a-f]{32}", key)
+    assert "203.0.113.7" not in json.dumps(sent)
+    assert key not in (hashlib.sha256(b"203.0.113.7").hexdigest()[:32], hashlib.md5(b"203.0.113.7").hexdigest())
+    assert metadata_sent(from_address("203.0.113.7"))["client_key"] == key  # another conversation, the same client
+    assert metadata_sent(from_address("203.0.113.8"))["client_key"] != key
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_address_the_proxy_added(deployment_key: None) -> None:
+    forwarded = {"X-Forwarded-For": "198.51.100.1, 192.0.2.9"}  # the client claimed the first; nginx added the last
+    untrusted = metadata_sent(from_address("127.0.0.1", forwarded))["client_key"]
+    trusted = metadata_sent(from_address("127.0.0.1", forwarded), trust_proxy=True)["client_key"]
+    assert untrusted == client_key.key_of("127.0.0.1", client_key.client_secret())  # anyone could send the header
+    assert trusted == client_key.key_of("192.0.2.9", client_key.client_secret())
+
+
+@pytest.mark.parametrize(
+    "one, other, same",
+    [
+        ("2001:db8:1:2::5", "2001:db8:1:2:ffff:0:0:9", True),  # one home's /64: one client
+        ("2001:db8:1:2::5", "2001:db8:1:3::5", False),
+        ("::ffff:203.0.113.7", "203.0.113.7", True),
+        ("203.0.113.7", "203.0.113.8", False),
+    ],
+)
+def test_an_ipv6_client_is_its_64_network(one: str, other: str, same: bool) -> None:
+    secret = b"s" * 32
+    assert (client_key.key_of(one, secret) == client_key.key_of(other, secret)) is same
+
+
+def test_the_client_keys_secret_is_the_deployments_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both Rasa processes of a deployment share the web chat's key, and so key a client alike; another
+    deployment's keys differ, and the derived secret is not the signing key itself."""
+    secrets_ = []
+    for signing in ("a" * 40, "a" * 40, "b" * 40):
+        monkeypatch.setenv("OPASTIN_WEBCHAT_SECRET", signing)
+        client_key.client_secret.cache_clear()
+        secrets_.append(client_key.client_secret())
+    client_key.client_secret.cache_clear()
+    assert secrets_[0] == secrets_[1] != secrets_[2] and b"a" * 40 not in secrets_

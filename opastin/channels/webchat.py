@@ -44,6 +44,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from opastin.channels.assets import WEBCHAT
+from opastin.channels.client_key import client_metadata
 from opastin.channels.handover import relay_to_agent, tell_console
 from opastin.channels.hub import PushHub, shared_hub
 from opastin.channels.inbound import (
@@ -265,6 +266,7 @@ class WebchatInput(InputChannel):
                 return error_response(
                     RequestError(429, f"too many messages: wait {wait} s"), {**headers, "Retry-After": str(wait)}
                 )
+            metadata.update(client_metadata(self.client_address(request)))  # for the queue: never the address
             await self._answer(sender, text, metadata, on_new_message)
             return response.json({"ok": True, "last": self.hub.last_seq(sender)}, headers=headers)
 

@@ -1,4 +1,4 @@
-"""The scaled profile on the machine's real services: 2 Rasa processes + 1 action server behind nginx.
+"""The scaled profile on real services: 2 Rasa processes + 1 action server behind nginx (tests/scaled/conftest.py).
 
 A conversation goes on whichever process gets its next message (PostgreSQL tracker store), a web
 chat stream held by one process receives the answer to a message posted to the other (Redis push
@@ -12,25 +12,17 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
 import requests
 from sqlalchemy import text
 
 from opastin.db import engine_for
 from opastin.devstack import rest_headers, webchat_headers, webchat_session
-from opastin.scaled import Scaled, scaled_servers
+from opastin.scaled import Scaled
 
 PHONE = "040 765 4321"
-
-
-@pytest.fixture(scope="module")
-def scaled() -> Iterator[Scaled]:
-    with scaled_servers(prefix=f"opastin_test_{uuid.uuid4().hex[:6]}") as stack:
-        yield stack
 
 
 def say(base: str, sender: str, text: str) -> list[dict[str, Any]]:
@@ -167,8 +159,8 @@ def web_say(base: str, token: str, text: str) -> int:
 
 
 def test_a_killed_process_loses_no_turn_and_doubles_none(scaled: Scaled) -> None:
-    """Last in this file: it kills one of the two Rasa processes. Web chat conversations go on in the other
-    with the tokens they have (both processes read the same key): the person notices nothing."""
+    """Last of all (tests/scaled/conftest.py): it kills one of the two Rasa processes. Web chat conversations go
+    on in the other with the tokens they have (both processes read the same key): the person notices nothing."""
     senders = [f"scaled-kill-{n}-{uuid.uuid4().hex[:6]}" for n in range(4)]  # some hash to each process
     web = [webchat_session(scaled.base) for _ in range(4)]
     for sender in senders:
