@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import structlog
 
 from opastin.redaction import redact
 
@@ -58,6 +62,28 @@ class RedactingFilter(logging.Filter):
 
 _FILTER = RedactingFilter()
 
+# Rasa also logs through structlog, with the event (the person's words) as a key: "pika.events.publish.failed"
+# carries the whole user event. Only these keys say nothing of what anyone wrote; any other is hidden.
+_STRUCTLOG_KEYS = frozenset(
+    {"event", "event_info", "log_level", "level", "timestamp", "logger", "host", "url", "topic", "action_name",
+     "filename", "rabbitmq_exchange", "partition_key", "len_extraction_events", "parse_data_intent"}
+)  # fmt: skip
+HIDDEN = "[hidden]"
+
+
+def scrub_structlog_event(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
+    """A structlog processor: keys that may hold a person's words are hidden, the rest redacted."""
+    return {
+        key: (_clean(value) if isinstance(value, str) else value) if key in _STRUCTLOG_KEYS else HIDDEN
+        for key, value in event.items()
+    }
+
+
+def _install_structlog_scrubber() -> None:
+    processors = list(structlog.get_config()["processors"])
+    if scrub_structlog_event not in processors:
+        structlog.configure(processors=[scrub_structlog_event, *processors])
+
 
 def install_log_redaction() -> None:
     """Puts the redacting filter on every handler configured so far (again: no harm, one filter each)."""
@@ -67,3 +93,4 @@ def install_log_redaction() -> None:
         handlers.append(logging.lastResort)
     for handler in handlers:
         handler.addFilter(_FILTER)
+    _install_structlog_scrubber()

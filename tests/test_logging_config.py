@@ -8,10 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 import yaml
 
 from actions.server import configure_logging
 from opastin.channels.session_token import SessionSigner
+from opastin.logs import HIDDEN, install_log_redaction
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,3 +61,18 @@ def test_tokens_never_reach_the_log(tmp_path: Path, clean_root: None) -> None:
     written = (tmp_path / "rasa.log").read_text(encoding="utf-8")
     assert token[30:] not in written and "s3cret" not in written
     assert "'Bearer [TOKEN]'" in written and "request for [TOKEN] failed: call [PHONE]" in written
+
+
+def test_rasas_structlog_events_never_carry_a_persons_words(capsys: pytest.CaptureFixture[str]) -> None:
+    """Rasa logs a failed RabbitMQ publish with the whole user event (pika.events.publish.failed)."""
+    install_log_redaction()
+    structlog.get_logger().error(
+        "pika.events.publish.failed",
+        event_info="Logging a reduced version of the failed Pika event",
+        host="amqp://guest@127.0.0.1:5672",
+        rasa_event={"event": "user", "text": "minulla on rintakipua, soita 040 123 4567"},
+    )
+    printed = capsys.readouterr()
+    written = printed.out + printed.err
+    assert "pika.events.publish.failed" in written and "127.0.0.1" in written
+    assert "rintakipua" not in written and "040 123 4567" not in written and HIDDEN in written
