@@ -42,13 +42,12 @@ def endpoints_for(action_port: int, staging: Path, source: Path = ROOT / "endpoi
 
 
 def stale_model_note(model: Path) -> str | None:
-    """Says so when training data changed after the model was trained: the session would not know it."""
+    """A hint when training files were written after the model (by file time, so a `git checkout` also
+    counts): the session would not know what changed. Rasa's own check (`rasa train --dry-run`) takes ~30 s."""
     built = model.stat().st_mtime
-    newer = [
-        path for name in TRAINING_INPUTS for path in [ROOT / name, *(ROOT / name).rglob("*.yml")] if path.is_file()
-    ]
-    if any(path.stat().st_mtime > built for path in newer):
-        return f"note: {model.name} is older than the training data; `make train` first to chat with the newest."
+    inputs = [path for name in TRAINING_INPUTS for path in [ROOT / name, *(ROOT / name).rglob("*.yml")]]
+    if any(path.is_file() and path.stat().st_mtime > built for path in inputs):
+        return f"note: training files were written after {model.name}; if they changed, `make train` first."
     return None
 
 
