@@ -29,7 +29,12 @@ $(STAMP): requirements.txt constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	@touch $@
 
+# Plain `rasa test` takes test stories (files named test_*.yml) from the whole project folder, .venv
+# included, where Rasa keeps its `rasa init` template's test stories: removed, so that it tests tests/stories/.
+RASA_TEMPLATE_TESTS = $(VENV)/lib/python3*/site-packages/rasa/cli/initial_project/tests/test_stories.yml
+
 setup: $(STAMP) ## create .venv with Python 3.10 and install the pinned packages
+	@rm -f $(RASA_TEMPLATE_TESTS)
 
 BROWSER_STAMP := tests/browser/node_modules/.installed
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
