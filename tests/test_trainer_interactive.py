@@ -198,3 +198,21 @@ def test_the_session_uses_the_action_server_it_starts_and_no_tracker_store(tmp_p
 def test_a_session_does_not_start_over_an_export_not_yet_filed(tmp_path: Path) -> None:
     (tmp_path / "nlu.yml").write_text('version: "3.1"\nnlu: []\n', encoding="utf-8")
     assert interactive.main(["--staging", str(tmp_path)]) == 2
+
+
+def test_the_session_server_listens_on_loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sanic import Sanic
+
+    calls: list[tuple[tuple, dict]] = []
+
+    def run(self: Sanic, *args: Any, **kwargs: Any) -> None:
+        calls.append((args, kwargs))
+
+    monkeypatch.setattr(Sanic, "run", run)
+    app = Sanic("trainer_test_app")
+    with interactive.loopback_only():
+        app.run(host="0.0.0.0", port=5005)  # as rasa.core.training.interactive._serve_application does
+        app.run("0.0.0.0", 5005)
+    assert calls == [((), {"host": "127.0.0.1", "port": 5005}), (("127.0.0.1", 5005), {})]
+    assert Sanic.run is run
+    assert 'app.run(host="0.0.0.0", port=port)' in inspect.getsource(rasa_interactive._serve_application)

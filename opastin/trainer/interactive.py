@@ -76,6 +76,29 @@ def staged_export_defaults(staging: Path) -> Iterator[None]:
         interactive.run_interactive_learning = original
 
 
+@contextmanager
+def loopback_only() -> Iterator[None]:
+    """`rasa interactive` serves its Rasa server, HTTP API enabled and without a token, on 0.0.0.0
+    (rasa.core.training.interactive._serve_application). Its own prompts reach it over loopback, and so
+    does everything else in Opastin: Sanic's `run` gets host 127.0.0.1 for the session's length."""
+    from sanic import Sanic
+
+    original = Sanic.run
+
+    def run(self: Sanic, *args: Any, **kwargs: Any) -> Any:
+        if args:  # host is run's first parameter
+            args = ("127.0.0.1", *args[1:])
+        else:
+            kwargs["host"] = "127.0.0.1"
+        return original(self, *args, **kwargs)
+
+    Sanic.run = run  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Sanic.run = original  # type: ignore[method-assign]
+
+
 def run_rasa(arguments: list[str]) -> int:
     """Rasa's own command line, in this process, as `rasa <arguments>`; its exit code."""
     from rasa.__main__ import main as rasa_main
@@ -137,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     endpoints = endpoints_for(args.action_port, args.staging)
     rasa_arguments = ["interactive", "--model", str(model), "--endpoints", str(endpoints), "--port", str(args.port)]
     rasa_arguments += ["--skip-visualization", "--conversation-id", f"trainer-{uuid.uuid4().hex[:8]}"]
-    with staged_export_defaults(args.staging):
+    with staged_export_defaults(args.staging), loopback_only():
         if args.no_action_server:
             code = run_rasa(rasa_arguments)
         else:
