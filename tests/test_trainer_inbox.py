@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from opastin.db import engine_for
@@ -72,6 +80,7 @@ CONVERSATIONS: dict[str, list[Event]] = {
         ActiveLoop("callback_form"),
         user("aamupäivällä kiitos", "request_callback", 0.3),  # an answer to the form: the form reads it
         said("en"),
+        ActionExecuted("callback_form"),
         ActiveLoop(None),
         user("where do I renew a prescription online", "prescription_renewal", 0.9),  # 3 messages before
         said("en"),
@@ -281,3 +290,19 @@ def test_accepting_an_annotated_inbox_files_what_the_trainer_left(
     assert inbox.accept(annotated, project) == 0  # accepting twice adds nothing
     assert "already in data/nlu/fi/services.yml under client_fees" in capsys.readouterr().out
     validate(project)
+
+
+def test_a_form_answer_counts_only_when_it_broke_out_of_the_form() -> None:
+    events = [
+        ActiveLoop("callback_form"),
+        user("iltapäivä käy", "request_callback", 0.3),
+        said("fi"),
+        ActionExecuted("callback_form"),  # the form took it
+        user("en tiedä mitä tähän pitää kirjoittaa", "out_of_scope", 0.5),
+        said("fi"),
+        ActionExecutionRejected("callback_form"),  # the classifier's intent won over the form
+        ActionExecuted("utter_out_of_scope"),
+    ]
+    assert [(c.text, c.reasons) for c in candidates([e.as_dict() for e in events])] == [
+        ("en tiedä mitä tähän pitää kirjoittaa", ("low_confidence",))
+    ]

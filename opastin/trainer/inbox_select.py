@@ -4,7 +4,8 @@ Three signs that the model did not understand a message: it fell back (the class
 or the dialogue answered with the fallback), its intent's confidence was low, or the person asked for a
 human within the next two messages (the answer did not help). Messages that cannot teach the classifier
 are left out: button payloads ("/human_handoff") and answers given to a form (the callback's matter, the
-questionnaire's answers), which the form reads itself.
+questionnaire's answers) that the form took, which it reads itself; an answer that broke out of the form
+(the classifier's intent won over the form) is a message like any other.
 
 Works on events as Rasa serialises them (the tracker store's `data` column), one conversation at a time.
 """
@@ -47,9 +48,14 @@ class _Turn:
     intent: str  # the classifier's own best guess, even when it fell back
     confidence: float
     classified: str | None  # the intent as the pipeline left it (nlu_fallback, or the safety net's)
-    in_form: bool
+    form: str | None  # the form active when it came
     language: str | None = None
     fell_back: bool = False
+    first_action: str | None = None  # what the assistant did first in answer
+
+    @property
+    def taken_by_form(self) -> bool:
+        return self.form is not None and self.first_action == self.form
 
 
 def predicted(parse_data: dict[str, Any]) -> tuple[str, float]:
@@ -74,7 +80,7 @@ def turns(events: Iterable[dict[str, Any]]) -> list[_Turn]:
             parse_data = event.get("parse_data") or {}
             intent, confidence = predicted(parse_data)
             classified = (parse_data.get("intent") or {}).get("name")
-            found.append(_Turn(event.get("text") or "", intent, confidence, classified, loop is not None, language))
+            found.append(_Turn(event.get("text") or "", intent, confidence, classified, loop, language))
         elif kind == "slot" and event.get("name") == "language" and event.get("value") in SUPPORTED:
             language = event["value"]
             if found:
@@ -83,8 +89,9 @@ def turns(events: Iterable[dict[str, Any]]) -> list[_Turn]:
             loop = event.get("name")
         elif kind in ("session_started", "restart"):
             loop = None
-        elif kind == "action" and event.get("name") in FALLBACK_ACTIONS and found:
-            found[-1].fell_back = True
+        elif kind == "action" and found:
+            found[-1].first_action = found[-1].first_action or event.get("name")
+            found[-1].fell_back = found[-1].fell_back or event.get("name") in FALLBACK_ACTIONS
     return found
 
 
@@ -105,7 +112,7 @@ def candidates(events: Iterable[dict[str, Any]], low_confidence: float = DEFAULT
     found = []
     for index, turn in enumerate(all_turns):
         text = turn.text.strip()
-        if not text or text.startswith("/") or turn.in_form:
+        if not text or text.startswith("/") or turn.taken_by_form:
             continue
         reasons = _reasons(turn, all_turns[index + 1 : index + 1 + HANDOFF_WITHIN], low_confidence)
         if reasons:
