@@ -188,11 +188,17 @@ def test_rasa_still_takes_its_export_defaults_from_those_arguments() -> None:
     assert 'default=PATHS["domain"]' in inspect.getsource(rasa_interactive._request_export_info)
 
 
-def test_the_session_uses_the_action_server_it_starts_and_no_tracker_store(tmp_path: Path) -> None:
+def test_the_session_uses_the_action_server_it_starts_and_no_tracker_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPASTIN_ACTION_TOKEN", raising=False)
     path = interactive.endpoints_for(5155, tmp_path)
     assert yaml.safe_load(path.read_text(encoding="utf-8")) == {
         "action_endpoint": {"url": "http://127.0.0.1:5155/webhook", "enable_selective_domain": True}
     }
+    monkeypatch.setenv("OPASTIN_ACTION_TOKEN", "s3cret-token")  # the action server started then requires it
+    path = interactive.endpoints_for(5155, tmp_path)
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["action_endpoint"]["token"] == "s3cret-token"
 
 
 def test_a_session_does_not_start_over_an_export_not_yet_filed(tmp_path: Path) -> None:

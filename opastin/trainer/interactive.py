@@ -13,6 +13,7 @@ conversation and must not reach the inbox. `--file-only` files an earlier export
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import uuid
 from collections.abc import Iterator
@@ -31,12 +32,17 @@ TRAINING_INPUTS = ("data", "domain.yml", "config.yml")
 
 
 def endpoints_for(action_port: int, staging: Path, source: Path = ROOT / "endpoints.yml") -> Path:
-    """endpoints.yml's action endpoint on `action_port`, and no tracker store (the session stays in memory)."""
+    """endpoints.yml's action endpoint on `action_port` (with the action server's token when one is set), and no
+    tracker store (the session stays in memory)."""
     endpoints = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
     action = dict(endpoints.get("action_endpoint") or {})
     action["url"] = f"http://127.0.0.1:{action_port}/webhook"
+    if os.environ.get(devstack.ACTION_TOKEN):  # the action server started here requires it then
+        action["token"] = os.environ[devstack.ACTION_TOKEN]
     path = staging / "endpoints.yml"
     staging.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)  # it may hold the token: readable by this user only
+    path.chmod(0o600)
     path.write_text(yaml.safe_dump({"action_endpoint": action}, sort_keys=False), encoding="utf-8")
     return path
 
