@@ -14,7 +14,9 @@ reason (and it needs tmux).
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SESSION = "opastin-trainer-demo"
 MESSAGES = ["moikka, tarvitsisin hammaslääkärin", "mä asun nykyään Lahdessa", "kiitos paljon avusta"]
 TIMEOUT = 900  # seconds for the whole session
+NUDGE_AFTER = 15  # seconds without a change on screen, once the conversation has started
 
 
 def tmux(*arguments: str) -> str:
@@ -64,12 +67,21 @@ def answer(lines: list[str], messages: list[str]) -> str | None:
 def drive(messages: list[str]) -> None:
     deadline = time.monotonic() + TIMEOUT
     previous: list[str] = []
+    changed = time.monotonic()
+    seen: list[str] = []
     while not finished():
         if time.monotonic() > deadline:
             raise TimeoutError("the session did not end in time; see the window: tmux attach -t " + SESSION)
         lines = screen()
+        if lines != seen:
+            seen, changed = lines, time.monotonic()
         reply = answer(lines, messages) if lines != previous else None
         if reply is None:
+            if previous and time.monotonic() - changed > NUDGE_AFTER:
+                # prompt_toolkit now and then draws a question only after a key: an arrow key shows it
+                # and answers nothing.
+                keys("Right")
+                changed = time.monotonic()
             time.sleep(0.5)
             continue
         print(f"[typed for {lines[-1].strip()[:90]!r}: {reply!r}]", file=sys.stderr, flush=True)
@@ -89,12 +101,33 @@ def drive(messages: list[str]) -> None:
         time.sleep(1.0)
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes this session started (make, the Python entry point, the action server), by id."""
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout.split()
+    return [pid] + [found for child in children for found in descendants(int(child))]
+
+
+def stop_session() -> None:
+    """Closes the window and ends what ran in it: Rasa's prompt does not end on the terminal's hang-up alone."""
+    pane = tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip()
+    started = descendants(int(pane)) if pane.isdigit() and not finished() else []
+    subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+    for pid in reversed(started):
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                break
+            time.sleep(2)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rasa-port", default="5105")
     parser.add_argument("--action-port", default="5155")
     parser.add_argument("--restore", action="store_true", help="put data/ back as git has it afterwards")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # `timeout` still gets the transcript and the cleanup
     command = f"make interactive RASA_PORT={args.rasa_port} ACTION_PORT={args.action_port} LANG_CODE=fi"
     subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
     tmux("new-session", "-d", "-s", SESSION, "-x", "200", "-y", "50", "-c", str(ROOT), "bash")
@@ -105,7 +138,7 @@ def main() -> int:
         drive(list(MESSAGES))
     finally:
         transcript = tmux("capture-pane", "-p", "-J", "-S", "-20000", "-t", SESSION)
-        subprocess.run(["tmux", "kill-session", "-t", SESSION], capture_output=True)
+        stop_session()
         print(transcript.rstrip())
     print("\n--- what changed under data/ (git status, git diff) ---", flush=True)
     subprocess.run(["git", "status", "--short", "--untracked-files=all", "data"], cwd=ROOT, check=True)
