@@ -17,10 +17,10 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
+.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell interactive interactive-file inbox inbox-accept test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
 
 help: ## list the targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt constraints.txt
 	@PY310="$$(scripts/find-python.sh)" && \
@@ -29,7 +29,12 @@ $(STAMP): requirements.txt constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	@touch $@
 
+# Plain `rasa test` takes test stories (files named test_*.yml) from the whole project folder, .venv
+# included, where Rasa keeps its `rasa init` template's test stories: removed, so that it tests tests/stories/.
+RASA_TEMPLATE_TESTS = $(VENV)/lib/python3*/site-packages/rasa/cli/initial_project/tests/test_stories.yml
+
 setup: $(STAMP) ## create .venv with Python 3.10 and install the pinned packages
+	@rm -f $(RASA_TEMPLATE_TESTS)
 
 BROWSER_STAMP := tests/browser/node_modules/.installed
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
@@ -121,6 +126,19 @@ shell: setup databases train ## chat in the terminal instead of the browser
 	  pid=$$!; trap "kill $$pid 2>/dev/null" EXIT HUP INT TERM; \
 	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
 	  $(RASA) shell --endpoints endpoints.yml --port $(RASA_PORT)
+
+interactive: setup databases ## teach by chatting: rasa interactive (action server started); Export & Quit files into data/ [LANG_CODE=fi]
+	$(PY) -m opastin.trainer.interactive --port $(RASA_PORT) --action-port $(ACTION_PORT) $(if $(LANG_CODE),--language $(LANG_CODE))
+
+interactive-file: setup ## file an earlier interactive export (var/interactive/) into data/ [LANG_CODE=fi]
+	$(PY) -m opastin.trainer.interactive --file-only $(if $(LANG_CODE),--language $(LANG_CODE))
+
+inbox: setup ## misunderstood messages from the conversations, to annotate: var/inbox/<lang>.yml [SINCE=2026-12-01] [MIN_COUNT=2]
+	$(PY) -m opastin.trainer.inbox export $(if $(SINCE),--since "$(SINCE)") $(if $(MIN_COUNT),--min-count $(MIN_COUNT))
+
+inbox-accept: setup ## file an annotated inbox file into data/nlu/: make inbox-accept FILE=var/inbox/fi.yml
+	@test -n "$(FILE)" || { echo "usage: make inbox-accept FILE=var/inbox/fi.yml" >&2; exit 2; }
+	$(PY) -m opastin.trainer.inbox accept "$(FILE)"
 
 test: setup lint test-validate test-unit train test-dialogue test-nlu test-e2e ## everything CI runs
 
