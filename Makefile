@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell interactive interactive-file inbox inbox-accept test test-unit test-validate test-dialogue test-nlu test-e2e bench constraints clean
+.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell interactive interactive-file inbox inbox-accept test test-unit test-validate test-dialogue test-nlu test-e2e bench bench-load constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -162,8 +162,11 @@ test-dialogue: setup ## test stories in fi, sv and en against the trained model
 test-nlu: setup ## held-out NLU accuracy per language, with a floor
 	$(PY) -m bench.nlu_accuracy --floor-file tests/nlu_heldout/floor.yml
 
-bench: setup databases train ## accuracy, training time, REST latency and throughput
-	$(PY) -m bench.run
+bench: setup setup-nginx databases train ## accuracy, training time, and load: stock rasa init vs this project (1 process, scaled)
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+bench-load: setup setup-nginx databases train ## only the load benchmark (BENCH_ARGS="--system stock" etc.; --help)
+	$(PY) -m bench.load $(BENCH_ARGS)
 
 constraints: ## re-pin constraints.txt from the current .venv
 	(echo '# Every package of a working .venv, pinned (pip freeze --all). Regenerate with `make constraints`.'; \

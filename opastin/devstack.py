@@ -14,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -136,16 +137,25 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.kill()
 
 
+@dataclass
+class Stack:
+    """The running servers: the Rasa server's base URL and both processes (a benchmark reads their memory)."""
+
+    base: str
+    rasa: subprocess.Popen
+    actions: subprocess.Popen
+
+
 @contextmanager
-def servers(
+def stack(
     model: str | None = None,
     *,
     action_port: int | None = None,
     rasa_port: int | None = None,
     env: dict[str, str] | None = None,
     name: str = "stack",
-) -> Iterator[str]:
-    """Yields the Rasa server's base URL (http://127.0.0.1:PORT) while both servers run."""
+) -> Iterator[Stack]:
+    """Both servers while they run, with their processes; stopped at the end, also on an error."""
     action_port = action_port or free_port()
     rasa_port = rasa_port or free_port()
     LOGS.mkdir(parents=True, exist_ok=True)
@@ -156,7 +166,21 @@ def servers(
     try:
         wait_until(f"http://127.0.0.1:{action_port}/health", 120, actions)
         wait_until(f"http://127.0.0.1:{rasa_port}/", 300, rasa)  # answers once the model is loaded
-        yield f"http://127.0.0.1:{rasa_port}"
+        yield Stack(f"http://127.0.0.1:{rasa_port}", rasa, actions)
     finally:
         stop([rasa, actions])
         os.unlink(endpoints)
+
+
+@contextmanager
+def servers(
+    model: str | None = None,
+    *,
+    action_port: int | None = None,
+    rasa_port: int | None = None,
+    env: dict[str, str] | None = None,
+    name: str = "stack",
+) -> Iterator[str]:
+    """Yields the Rasa server's base URL (http://127.0.0.1:PORT) while both servers run."""
+    with stack(model, action_port=action_port, rasa_port=rasa_port, env=env, name=name) as running:
+        yield running.base

@@ -17,6 +17,7 @@ import argparse
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -47,10 +48,12 @@ DATABASES = {
     "REPORTING_URL": "reporting",
     "DIRECTORY_URL": "directory",
 }
+EVENTS_QUEUE = "opastin_events"
 
 
-def broker_endpoints(redis: str = REDIS) -> str:
-    """endpoints.yml's lock store (Redis db 1, riding over a Redis restart) and event broker (RabbitMQ)."""
+def broker_endpoints(redis: str = REDIS, queue: str = EVENTS_QUEUE) -> str:
+    """endpoints.yml's lock store (Redis db 1, riding over a Redis restart) and event broker (RabbitMQ); a
+    benchmark or a test names its own queue."""
     where = urlsplit(redis)
     return f"""lock_store:
   type: opastin.lock_store.PatientRedisLockStore
@@ -64,7 +67,7 @@ event_broker:
   username: guest
   password: guest
   queues:
-    - opastin_events
+    - {queue}
 """
 
 
@@ -74,6 +77,8 @@ class Scaled:
     rasa: list[str]  # each Rasa process directly, for tests
     env: dict[str, str]
     processes: list[subprocess.Popen]  # the Rasa processes, in the order of `rasa` (a fault test kills one)
+    actions: subprocess.Popen  # the action server and nginx, for a benchmark that reads their memory
+    nginx: subprocess.Popen
 
 
 def database_urls(prefix: str, postgres: str = POSTGRES) -> dict[str, str]:
@@ -148,6 +153,35 @@ def nginx_binary() -> str:
     return found
 
 
+def service_problems() -> list[str]:
+    """What the profile needs and does not find (empty when PostgreSQL, Redis, RabbitMQ and nginx are there)."""
+    import psycopg2
+
+    problems = []
+    try:
+        psycopg2.connect(f"{POSTGRES}/postgres", connect_timeout=5).close()
+    except psycopg2.Error as error:
+        problems.append(f"PostgreSQL does not answer at {POSTGRES}: {' '.join(str(error).split())}")
+    redis = urlsplit(REDIS)
+    if not _answers(redis.hostname or "127.0.0.1", redis.port or 6379, b"PING\r\n", b"+PONG"):
+        problems.append(f"Redis does not answer PING at {REDIS}")
+    if not _answers(RABBITMQ_HOST, 5672, b"AMQP\x00\x00\x09\x01", b"\x01"):
+        problems.append(f"RabbitMQ does not answer AMQP at {RABBITMQ_HOST}:5672")
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        problems.append("nginx is not installed: run `make setup-nginx`")
+    return problems
+
+
+def _answers(host: str, port: int, hello: bytes, expected_start: bytes) -> bool:
+    """Whether a server answers a protocol's first words as that protocol does."""
+    try:
+        with socket.create_connection((host, port), timeout=5) as connection:
+            connection.sendall(hello)
+            return connection.recv(16).startswith(expected_start)
+    except OSError:
+        return False
+
+
 def prepare(prefix: str, postgres: str = POSTGRES, redis: str = REDIS) -> dict[str, str]:
     """Databases, tables and the seeded directory of the profile; returns the servers' environment."""
     urls = database_urls(prefix, postgres)
@@ -179,6 +213,7 @@ def scaled_servers(
     postgres: str = POSTGRES,
     redis: str = REDIS,
     name: str = "scaled",
+    events_queue: str = EVENTS_QUEUE,
 ) -> Iterator[Scaled]:
     """The profile on `postgres` (a server's URL without a database) and `redis`, the machine's by default;
     logs in var/log/NAME-*."""
@@ -187,14 +222,14 @@ def scaled_servers(
     # the person's, for the per-address limits of the web chat and the console's throttling and audit log.
     variables = environment({**prepare(prefix, postgres, redis), "OPASTIN_TRUST_PROXY": "1", **(env or {})})
     action_port, rasa_ports, port = free_port(), [free_port() for _ in range(processes)], port or free_port()
-    endpoints = endpoints_file(action_port, broker_endpoints(redis))
+    endpoints = endpoints_file(action_port, broker_endpoints(redis, events_queue))
     folder = ROOT / "var" / name
     folder.mkdir(parents=True, exist_ok=True)
-    model = str(newest_model())
+    model, nginx_path = str(newest_model()), nginx_binary()
     started = [start_actions(action_port, variables, name)]
     started += [start_rasa(p, model, endpoints, variables, f"{name}-rasa-{n}") for n, p in enumerate(rasa_ports)]
     nginx = subprocess.Popen(
-        [nginx_binary(), "-c", str(nginx_conf(folder, port, rasa_ports))],
+        [nginx_path, "-c", str(nginx_conf(folder, port, rasa_ports))],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
@@ -204,7 +239,7 @@ def scaled_servers(
             wait_until(f"http://127.0.0.1:{rasa_port}/", 300, process)
         wait_until(f"http://127.0.0.1:{port}/", 30, nginx)
         rasa = [f"http://127.0.0.1:{p}" for p in rasa_ports]
-        yield Scaled(f"http://127.0.0.1:{port}", rasa, variables, started[1:])
+        yield Scaled(f"http://127.0.0.1:{port}", rasa, variables, started[1:], started[0], nginx)
     finally:
         stop([nginx, *reversed(started)])
         os.unlink(endpoints)

@@ -1,16 +1,18 @@
 """Conversations kept in SQL (SQLite under var/ by default, PostgreSQL via TRACKER_URL), never with identifiers.
 
-Rasa's own SQL tracker store, with one difference: every event is redacted before it is written
+Rasa's own SQL tracker store, with two differences: every event is redacted before it is written
 or sent to the event broker (identity codes, phone numbers, e-mail addresses and IBANs become
-tags, and the client's key is left out of a message's metadata). The conversation in memory keeps
-the words as typed for the turn being answered; what needs a number across turns (a callback)
-keeps it in its own store, not in a slot.
+tags, and the client's key is left out of a message's metadata), and the SQL runs on a worker thread,
+so that while one conversation waits for the disk or the database server the event loop answers the
+others (Rasa's own store blocks it). The conversation in memory keeps the words as typed for the turn
+being answered; what needs a number across turns (a callback) keeps it in its own store, not in a slot.
 
 endpoints.yml:  tracker_store: {type: opastin.tracker_store.RedactedSQLTrackerStore}
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -98,14 +100,18 @@ class RedactedSQLTrackerStore(SQLTrackerStore):
         Writing again adds no event twice: what is missing is counted from the database each time."""
         await self.stream_events(tracker)
         try:
-            self._write(tracker)
+            await asyncio.to_thread(self._write_new_events, tracker)
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
             log.warning("the tracker store lost its database connection: writing again")
-            self._write(tracker)
+            await asyncio.to_thread(self._write_new_events, tracker)
 
-    def _write(self, tracker: DialogueStateTracker) -> None:
+    def _write_new_events(self, tracker: DialogueStateTracker) -> None:
+        """On a worker thread: the commit waits for the disk (SQLite) or the database server, not the event loop.
+
+        The conversation's tracker is not changed meanwhile: Rasa holds the conversation's lock until it is saved.
+        """
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
                 data = redacted_event(event.as_dict())
@@ -120,3 +126,15 @@ class RedactedSQLTrackerStore(SQLTrackerStore):
                     )
                 )
             session.commit()
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        """Rasa's own, with the query on a worker thread (as the write), so that other conversations go on."""
+        events = await asyncio.to_thread(self._stored_events, sender_id, fetch_events_from_all_sessions)
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+    def _stored_events(self, sender_id: str, fetch_events_from_all_sessions: bool) -> list[dict[str, Any]]:
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions)
+            return [json.loads(row.data) for row in query.all()]

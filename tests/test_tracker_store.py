@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,3 +162,41 @@ def test_other_database_errors_are_not_hidden(domain: Domain, tmp_path: Path, mo
     monkeypatch.setattr(store, "_additional_events", broken)
     with pytest.raises(DBAPIError, match="disk full"):
         asyncio.run(store.save(conversation(domain)))
+
+
+def test_many_conversations_saved_at_once_are_all_kept_whole(domain: Domain, tracker_url: str) -> None:
+    store = RedactedSQLTrackerStore(domain=domain, url=tracker_url)
+    trackers = [conversation(domain, f"web-{n}") for n in range(24)]
+
+    async def save_and_read_all() -> list[DialogueStateTracker | None]:
+        await asyncio.gather(*(store.save(tracker) for tracker in trackers))
+        return list(await asyncio.gather(*(store.retrieve(tracker.sender_id) for tracker in trackers)))
+
+    for tracker, again in zip(trackers, asyncio.run(save_and_read_all()), strict=True):
+        assert again is not None and again.sender_id == tracker.sender_id
+        assert [e.type_name for e in again.events] == [e.type_name for e in tracker.events]
+    assert asyncio.run(store.retrieve("nobody")) is None
+
+
+def test_other_conversations_go_on_while_one_is_written(
+    domain: Domain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write waits until the event loop has run another coroutine: it could not if it blocked the loop."""
+    store = RedactedSQLTrackerStore(domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    other_ran = threading.Event()
+    write = store._write_new_events
+
+    def write_after_the_other(tracker: DialogueStateTracker) -> None:
+        assert other_ran.wait(timeout=30), "the event loop was blocked during the write"
+        write(tracker)
+
+    monkeypatch.setattr(store, "_write_new_events", write_after_the_other)
+
+    async def other() -> None:
+        other_ran.set()
+
+    async def both() -> None:
+        await asyncio.gather(store.save(conversation(domain)), other())
+
+    asyncio.run(both())
+    assert len(stored_rows(f"sqlite:///{tmp_path / 'tracker.db'}")) == 5
