@@ -79,6 +79,7 @@ class Scaled:
     processes: list[subprocess.Popen]  # the Rasa processes, in the order of `rasa` (a fault test kills one)
     actions: subprocess.Popen  # the action server and nginx, for a benchmark that reads their memory
     nginx: subprocess.Popen
+    events_queue: str  # RabbitMQ's queue of the conversations' events (redacted)
 
 
 def database_urls(prefix: str, postgres: str = POSTGRES) -> dict[str, str]:
@@ -151,6 +152,16 @@ def nginx_binary() -> str:
     if found is None:
         raise SystemExit("nginx is not installed: run `make setup-nginx` (Debian's nginx)")
     return found
+
+
+async def delete_queue(name: str) -> None:
+    """A test's or a benchmark's event queue goes when it is done: nobody reads it, and it must not pile up."""
+    import aio_pika
+
+    connection = await aio_pika.connect_robust(f"amqp://guest:guest@{RABBITMQ_HOST}/", timeout=10)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(name)
 
 
 def service_problems() -> list[str]:
@@ -239,7 +250,7 @@ def scaled_servers(
             wait_until(f"http://127.0.0.1:{rasa_port}/", 300, process)
         wait_until(f"http://127.0.0.1:{port}/", 30, nginx)
         rasa = [f"http://127.0.0.1:{p}" for p in rasa_ports]
-        yield Scaled(f"http://127.0.0.1:{port}", rasa, variables, started[1:], started[0], nginx)
+        yield Scaled(f"http://127.0.0.1:{port}", rasa, variables, started[1:], started[0], nginx, events_queue)
     finally:
         stop([nginx, *reversed(started)])
         os.unlink(endpoints)

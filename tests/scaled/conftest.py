@@ -8,13 +8,15 @@ restarted here. RabbitMQ is the machine's. The test that kills a Rasa process ru
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pytest
 
-from opastin.scaled import Scaled, scaled_servers
+from opastin.scaled import Scaled, delete_queue, scaled_servers
 from tests.private_services import PrivatePostgres, PrivateRedis, private_postgres, private_redis
 
 KILLS_A_PROCESS = "test_a_killed_process_loses_no_turn_and_doubles_none"
@@ -35,8 +37,15 @@ def services() -> Iterator[Services]:
 @pytest.fixture(scope="package")
 def scaled(services: Services) -> Iterator[Scaled]:
     prefix = f"opastin_test_{uuid.uuid4().hex[:6]}"
-    with scaled_servers(prefix=prefix, postgres=services.postgres.url, redis=services.redis.url) as stack:
-        yield stack
+    queue = f"{prefix}_events"  # its own RabbitMQ queue, deleted after: the machine's RabbitMQ keeps nothing of it
+    try:
+        with scaled_servers(
+            prefix=prefix, postgres=services.postgres.url, redis=services.redis.url, events_queue=queue
+        ) as stack:
+            yield stack
+    finally:
+        with ThreadPoolExecutor(1) as pool:  # its own event loop
+            pool.submit(asyncio.run, delete_queue(queue)).result(timeout=60)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -127,7 +127,7 @@ def test_nginx_serves_the_chat_and_the_events_reach_rabbitmq_redacted(scaled: Sc
     answered = say(scaled.base, sender, f"soittakaa minulle numeroon {PHONE}")
     assert answered
     with ThreadPoolExecutor(1) as pool:  # its own event loop: the browser tests may have left one running here
-        bodies = pool.submit(asyncio.run, drain("opastin_events")).result(timeout=60)
+        bodies = pool.submit(asyncio.run, drain(scaled.events_queue)).result(timeout=60)
     mine = [body for body in bodies if body.get("sender_id") == sender]
     assert any(body.get("event") == "user" for body in mine)
     assert PHONE not in json.dumps(mine, ensure_ascii=False)
