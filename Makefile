@@ -17,10 +17,10 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell test test-unit test-validate test-dialogue test-nlu test-e2e bench bench-load constraints clean
+.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell interactive interactive-file inbox inbox-accept test test-unit test-validate test-dialogue test-nlu test-e2e bench bench-load constraints clean
 
 help: ## list the targets
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt constraints.txt
 	@PY310="$$(scripts/find-python.sh)" && \
@@ -29,7 +29,12 @@ $(STAMP): requirements.txt constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	@touch $@
 
+# Plain `rasa test` takes test stories (files named test_*.yml) from the whole project folder, .venv
+# included, where Rasa keeps its `rasa init` template's test stories: removed, so that it tests tests/stories/.
+RASA_TEMPLATE_TESTS = $(VENV)/lib/python3*/site-packages/rasa/cli/initial_project/tests/test_stories.yml
+
 setup: $(STAMP) ## create .venv with Python 3.10 and install the pinned packages
+	@rm -f $(RASA_TEMPLATE_TESTS)
 
 BROWSER_STAMP := tests/browser/node_modules/.installed
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
@@ -58,7 +63,7 @@ purge: setup databases ## erase what has outlived its lifetime (opastin/data/ret
 	$(PY) -m opastin.retention purge
 
 train: setup ## train the model (Rasa reuses cached parts, so an unchanged project takes seconds)
-	$(RASA) train --domain domain --quiet
+	$(RASA) train --quiet
 	@ls -t models/*.tar.gz | tail -n +2 | xargs -r rm -f --  # keep only the newest model
 
 actions: setup databases ## run the action server in the foreground
@@ -79,6 +84,10 @@ run: setup databases purge train ## set up, start the servers and print the web 
 	  echo "Embed it on a page with: <script src=\"http://localhost:$(RASA_PORT)/webhooks/webchat/opastin.js\" defer></script>" && \
 	  echo "Staff console: http://localhost:$(RASA_PORT)/webhooks/console/  (add an agent: make agent AGENT=anna COUNTY=paijat-hame NAME=Anna)" && \
 	  echo "Logs are in var/log/. Stop with Ctrl+C." && wait $$rpid
+
+.PHONY: telegram-webhook
+telegram-webhook: setup ## register the Telegram bot's webhook and secret (OPASTIN_TELEGRAM_TOKEN, _SECRET, _WEBHOOK_URL)
+	$(PY) -m opastin.channels.telegram_webhook --credentials credentials.yml
 
 run-scaled: setup setup-nginx train ## 2 Rasa processes + 1 action server behind nginx, on PostgreSQL, Redis and RabbitMQ
 	$(PY) -m opastin.scaled --port $(RASA_PORT)
@@ -118,6 +127,19 @@ shell: setup databases train ## chat in the terminal instead of the browser
 	  scripts/wait-for.sh http://localhost:$(ACTION_PORT)/health 120 "action server (var/log/actions.log)" && \
 	  $(RASA) shell --endpoints endpoints.yml --port $(RASA_PORT)
 
+interactive: setup databases ## teach by chatting: rasa interactive (action server started); Export & Quit files into data/ [LANG_CODE=fi]
+	$(PY) -m opastin.trainer.interactive --port $(RASA_PORT) --action-port $(ACTION_PORT) $(if $(LANG_CODE),--language $(LANG_CODE))
+
+interactive-file: setup ## file an earlier interactive export (var/interactive/) into data/ [LANG_CODE=fi]
+	$(PY) -m opastin.trainer.interactive --file-only $(if $(LANG_CODE),--language $(LANG_CODE))
+
+inbox: setup ## misunderstood messages from the conversations, to annotate: var/inbox/<lang>.yml [SINCE=2026-12-01] [MIN_COUNT=2]
+	$(PY) -m opastin.trainer.inbox export $(if $(SINCE),--since "$(SINCE)") $(if $(MIN_COUNT),--min-count $(MIN_COUNT))
+
+inbox-accept: setup ## file an annotated inbox file into data/nlu/: make inbox-accept FILE=var/inbox/fi.yml
+	@test -n "$(FILE)" || { echo "usage: make inbox-accept FILE=var/inbox/fi.yml" >&2; exit 2; }
+	$(PY) -m opastin.trainer.inbox accept "$(FILE)"
+
 test: setup lint test-validate test-unit train test-dialogue test-nlu test-e2e ## everything CI runs
 
 lint: setup ## ruff (lint and format) and mypy over the Python code
@@ -126,7 +148,7 @@ lint: setup ## ruff (lint and format) and mypy over the Python code
 	$(BIN)/mypy
 
 test-validate: setup ## domain and training data consistency
-	$(RASA) data validate --domain domain --fail-on-warnings --max-history 4
+	$(RASA) data validate --fail-on-warnings --max-history 4
 
 test-unit: setup ## actions, directory (SQLite and PostgreSQL), language, safety net, questionnaire (no servers)
 	$(BIN)/pytest -q -m "not e2e" tests

@@ -24,6 +24,7 @@ from opastin.handoff.queue import HandoffStore, shared_store
 FORM = "callback_form"
 SLOTS = ("callback_phone", "callback_window", "callback_topic")
 CANCELLED = "cancelled"
+PHONE_INTENT = "give_phone_number"
 GIVEN = "given"  # the callback_phone slot once a valid number is held (opastin/handoff/queue.py)
 MAX_TOPIC = 300
 
@@ -54,7 +55,11 @@ class ValidateCallbackForm(FormValidationAction):
         return list(SLOTS)
 
     def _asked(self, tracker: Tracker, slot: str) -> bool:
-        return tracker.get_slot("requested_slot") == slot and intent_name(tracker) not in SAFETY_INTENTS
+        """The answer to this slot's question; a number given before it was asked also answers the phone."""
+        intent = intent_name(tracker)
+        if intent in SAFETY_INTENTS:
+            return False
+        return tracker.get_slot("requested_slot") == slot or (slot == "callback_phone" and intent == PHONE_INTENT)
 
     async def extract_callback_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -64,6 +69,9 @@ class ValidateCallbackForm(FormValidationAction):
     async def extract_callback_window(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        pressed = next(tracker.get_latest_entity_values("callback_window"), None)
+        if pressed in WINDOWS and tracker.get_slot("requested_slot") == "callback_window":
+            return {"callback_window": pressed}  # a button: "(8–12)" never goes through the classifier
         return self._extract(tracker, "callback_window")
 
     async def extract_callback_topic(
@@ -96,7 +104,7 @@ class ValidateCallbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         if wants_to_cancel(str(value)):
             return {"callback_window": None, "callback_status": CANCELLED}
-        window = time_window(str(value))
+        window = value if value in WINDOWS else time_window(str(value))  # a button's window, or the person's words
         if window is None:
             dispatcher.utter_message(text=catalogue.text("callback_bad_window", language_of(tracker)))
         return {"callback_window": window}
@@ -125,7 +133,7 @@ class ActionAskCallbackWindow(Action):
         buttons = [
             {
                 "title": catalogue.text(f"callback_window_{w}", language),
-                "payload": catalogue.text(f"callback_window_{w}", language),
+                "payload": f'/request_callback{{"callback_window": "{w}"}}',
             }
             for w in WINDOWS
         ]

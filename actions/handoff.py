@@ -1,9 +1,9 @@
 """Reaching a person: the live-chat queue in office hours, otherwise the phone line and a callback request.
 
-In office hours, from the web chat, the conversation joins the county's queue with what the agent
-needs (transcript, language, municipality, role, topic). From then on the web chat channel keeps
+In office hours, from the web chat, Telegram or SMS, the conversation joins the county's queue with
+what the agent needs (transcript, language, municipality, role, topic). From then on the channel keeps
 the person's messages away from the bot until the agent hands the conversation back, so the bot
-never answers meanwhile (opastin/channels/webchat.py). No Rasa pause is used: a ConversationPaused
+never answers meanwhile (opastin/channels/webchat.py, turns.py). No Rasa pause is used: a ConversationPaused
 event on a brand-new conversation can be lost, and a channel that holds the messages cannot.
 """
 
@@ -24,12 +24,13 @@ from actions.settings import home_county
 from actions.shared import QUESTION_DEFAULTS, SEARCH, TOPIC_INTENTS, contact_municipality
 from opastin import catalogue, places
 from opastin.handoff import office_hours
-from opastin.handoff.queue import HandoffStore, QueueFull, shared_store
+from opastin.handoff.queue import CLIENT_METADATA, ClientQueueFull, HandoffStore, QueueFull, shared_store
 from opastin.opening_hours import now_in_finland
 
 log = logging.getLogger(__name__)
 
-LIVE_CHAT_CHANNELS = {"webchat"}  # channels that can push an agent's reply to the person
+# Channels that can bring an agent's reply to the person: the web chat's push stream, the Telegram and SMS APIs.
+LIVE_CHAT_CHANNELS = {"webchat", "telegram", "sms"}
 TRANSCRIPT_TURNS = 30
 
 
@@ -56,6 +57,15 @@ def topic(tracker: Tracker) -> str | None:
             if intent in TOPIC_INTENTS or intent in QUESTION_DEFAULTS or intent == SEARCH:
                 return intent
     return tracker.get_slot("pending_topic")
+
+
+def client_key(tracker: Tracker) -> str | None:
+    """Which client sent the latest message, as the web chat names it (a keyed hash of its address).
+
+    None in a channel that names no client (REST, SMS): there the conversation is its own client."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    key = metadata.get(CLIENT_METADATA) if isinstance(metadata, dict) else None
+    return key if isinstance(key, str) and 0 < len(key) <= 64 else None
 
 
 def opening_text(hours: office_hours.ServiceHours, language: str) -> str:
@@ -136,6 +146,12 @@ class ActionOfferHumanContact(Action):
                 municipality=tracker.get_slot("municipality"),
                 role=tracker.get_slot("role"),
                 topic=topic(tracker),
+                client=client_key(tracker),
+                max_per_client=hours.max_per_client,
+            )
+        except ClientQueueFull:  # one client cannot fill the queue: this one already has its places
+            return self._phone_and_callback(
+                dispatcher, language, municipality, catalogue.text("handoff_client_waiting", language)
             )
         except QueueFull:
             return self._phone_and_callback(

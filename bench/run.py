@@ -26,7 +26,7 @@ from opastin.devstack import BIN, ROOT
 def measure_training(out_dir: str) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [str(BIN / "rasa"), "train", "--domain", "domain", "--force", "--quiet", "--out", out_dir],
+        [str(BIN / "rasa"), "train", "--force", "--quiet", "--out", out_dir],
         cwd=ROOT,
         check=True,
         stdout=subprocess.DEVNULL,

@@ -119,18 +119,6 @@ def reset_bench_tracker() -> None:
     admin.close()
 
 
-async def delete_queue(name: str) -> None:
-    """The bench's event queue is deleted after the run: nobody reads it, and it must not pile up."""
-    import aio_pika
-
-    from opastin.scaled import RABBITMQ_HOST
-
-    connection = await aio_pika.connect_robust(f"amqp://guest:guest@{RABBITMQ_HOST}/", timeout=10)
-    async with connection:
-        channel = await connection.channel()
-        await channel.queue_delete(name)
-
-
 def check_scaled_services() -> None:
     """PostgreSQL, Redis, RabbitMQ and nginx answer, or the run stops here saying which does not."""
     from opastin.scaled import service_problems
@@ -145,7 +133,7 @@ def check_scaled_services() -> None:
 
 @contextmanager
 def start_scaled() -> Iterator[System]:
-    from opastin.scaled import scaled_servers
+    from opastin.scaled import delete_queue, scaled_servers
 
     check_scaled_services()
     reset_bench_tracker()

@@ -22,6 +22,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 LOGS = ROOT / "var" / "log"
+ACTION_TOKEN = "OPASTIN_ACTION_TOKEN"  # set: the action server answers only with it, and Rasa sends it
 
 
 def rest_token() -> str:
@@ -31,6 +32,29 @@ def rest_token() -> str:
 
 def rest_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {rest_token()}"}
+
+
+def api_token() -> str:
+    """The Rasa HTTP API's token for servers started here: tests read trackers through it; `make run` has no API."""
+    return os.environ.setdefault("OPASTIN_API_TOKEN", secrets.token_urlsafe(24))
+
+
+def api_params() -> dict[str, str]:
+    return {"token": api_token()}
+
+
+def webchat_session(base: str, token: str | None = None) -> dict[str, str]:
+    """A web chat conversation as the widget starts it: {"sender", "token", ...} from POST /session on the
+    server at `base` (http://127.0.0.1:PORT); with `token`, that conversation's renewal."""
+    headers = webchat_headers(token) if token else {}
+    answer = requests.post(f"{base}/webhooks/webchat/session", headers=headers, timeout=30)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def webchat_headers(token: str) -> dict[str, str]:
+    """What the widget sends with each request of its conversation (the token never goes in a URL)."""
+    return {"Authorization": f"Bearer {token}", "Content-Type": "text/plain;charset=UTF-8"}
 
 
 def free_port() -> int:
@@ -60,12 +84,15 @@ def wait_until(url: str, seconds: float, process: subprocess.Popen | None = None
     raise RuntimeError(f"{url} did not answer within {seconds:.0f}s")
 
 
-def endpoints_file(action_port: int, extra: str = "") -> str:
-    """A temporary endpoints.yml for servers started here: the action server's port, the SQL tracker store."""
+def endpoints_file(action_port: int, extra: str = "", action_token: str | None = None) -> str:
+    """A temporary endpoints.yml for servers started here: the action server's port (and its token, when the
+    action server is started with one), the SQL tracker store."""
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as endpoints:
         endpoints.write(
             f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  enable_selective_domain: true\n'
-            "tracker_store:\n  type: opastin.tracker_store.RedactedSQLTrackerStore\n" + extra
+            + (f'  token: "{action_token}"\n' if action_token else "")
+            + "tracker_store:\n  type: opastin.tracker_store.RedactedSQLTrackerStore\n"
+            + extra
         )
     return endpoints.name
 
@@ -92,7 +119,8 @@ def start_actions(port: int, env: dict[str, str], log_name: str) -> subprocess.P
 
 
 def start_rasa(port: int, model: str, endpoints: str, env: dict[str, str], log_name: str) -> subprocess.Popen:
-    command = [str(BIN / "rasa"), "run", "--interface", "127.0.0.1", "--enable-api", "-m", model]
+    command = [str(BIN / "rasa"), "run", "--interface", "127.0.0.1", "-m", model]
+    command += ["--enable-api", "--auth-token", api_token()]  # never an open API, not even in tests
     command += ["--port", str(port), "--endpoints", endpoints, "--credentials", "credentials.yml"]
     return subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=open(LOGS / f"{log_name}.log", "w"), stderr=subprocess.STDOUT
@@ -131,13 +159,13 @@ def stack(
     action_port = action_port or free_port()
     rasa_port = rasa_port or free_port()
     LOGS.mkdir(parents=True, exist_ok=True)
-    endpoints = endpoints_file(action_port)
     variables = environment(env)
+    endpoints = endpoints_file(action_port, action_token=variables.get(ACTION_TOKEN))
     actions = start_actions(action_port, variables, name)
     rasa = start_rasa(rasa_port, str(model or newest_model()), endpoints, variables, f"{name}-rasa")
     try:
         wait_until(f"http://127.0.0.1:{action_port}/health", 120, actions)
-        wait_until(f"http://127.0.0.1:{rasa_port}/status", 300, rasa)
+        wait_until(f"http://127.0.0.1:{rasa_port}/", 300, rasa)  # answers once the model is loaded
         yield Stack(f"http://127.0.0.1:{rasa_port}", rasa, actions)
     finally:
         stop([rasa, actions])

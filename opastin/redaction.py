@@ -56,7 +56,7 @@ HETU = "[HETU]"
 PHONE = "[PHONE]"
 TAGS = (EMAIL, IBAN, HETU, PHONE)
 
-# National service numbers that are nobody's own (texts/messages.yml, domain/safety.yml, the shared
+# National service numbers that are nobody's own (texts/messages.yml, domain.yml, the shared
 # glossary): the MIELI crisis line in fi / sv / en, the Poison Information Centre and Nollalinja.
 # Written as national digits; "+358 9 2525 0111" is the same number.
 ALLOWED_NUMBERS = frozenset({"0925250111", "0925250112", "0925250113", "0800147111", "080005005"})

@@ -2,7 +2,7 @@
 
 `make purge` (python -m opastin.retention purge) runs at every `make run` and should run daily;
 `python -m opastin.retention erase CONVERSATION_ID` erases one conversation everywhere: its
-tracker events, its hand-over texts, its callback's number and matter, its held phone number.
+tracker events, its hand-over texts and client key, its callback's number and matter, its held phone number.
 Lifetimes: opastin/data/retention.yml (opastin/lifetimes.py).
 """
 
@@ -18,8 +18,9 @@ from sqlalchemy.engine import Engine
 
 from opastin import figures
 from opastin.db import engine_for
+from opastin.handoff import routes
 from opastin.handoff.queue import HandoffStore, handoff_url, utc_now
-from opastin.handoff.records import ACTIVE, CLOSED, Callback, Handoff, HandoffMessage, HeldPhone
+from opastin.handoff.records import ACTIVE, CLOSED, Callback, DeliveryRoute, Handoff, HandoffMessage, HeldPhone
 from opastin.lifetimes import Lifetimes, lifetimes
 from opastin.tracker_store import tracker_url
 
@@ -34,6 +35,7 @@ class Purged:
     callbacks: int = 0
     held_phones: int = 0
     feedback_comments: int = 0
+    delivery_routes: int = 0
 
     def __str__(self) -> str:
         return ", ".join(f"{name.replace('_', ' ')}: {count}" for name, count in vars(self).items())
@@ -61,15 +63,17 @@ def purge(
     tracker_engine, handoff_engine, reporting_engine = _urls(tracker, handoff, reporting)
     done = Purged()
     done.conversations = _purge_conversations(tracker_engine, now - limits.conversation)
-    done.handoffs = HandoffStore(handoff or handoff_url()).close_stale(
+    store = HandoffStore(handoff or handoff_url())
+    done.handoffs = store.close_stale(
         waiting_before=now - limits.waiting_handoff, active_before=now - limits.active_handoff, now=now
     )
+    done.delivery_routes = routes.forget_ended(store)
     with handoff_engine.begin() as connection:
         connection.execute(
             update(Handoff)
             .where(Handoff.status.notin_(("waiting", ACTIVE)), Handoff.created < now - limits.conversation)
             .where(Handoff.sender != ERASED_SENDER)
-            .values(sender=ERASED_SENDER)
+            .values(sender=ERASED_SENDER, client_key=None)
         )
         done.callbacks = connection.execute(
             update(Callback)
@@ -111,7 +115,7 @@ def erase(sender: str, *, tracker: str | None = None, handoff: str | None = None
         touched += connection.execute(
             update(Handoff)
             .where(Handoff.sender == sender)
-            .values(sender=ERASED_SENDER, transcript=None, status=CLOSED, ended=utc_now())
+            .values(sender=ERASED_SENDER, client_key=None, transcript=None, status=CLOSED, ended=utc_now())
         ).rowcount
         touched += connection.execute(
             update(Callback)
@@ -119,6 +123,7 @@ def erase(sender: str, *, tracker: str | None = None, handoff: str | None = None
             .values(sender=None, phone=None, topic=None, status="erased", ended=utc_now())
         ).rowcount
         touched += connection.execute(delete(HeldPhone).where(HeldPhone.sender == sender)).rowcount
+        touched += connection.execute(delete(DeliveryRoute).where(DeliveryRoute.sender == sender)).rowcount
     return touched
 
 

@@ -1,4 +1,5 @@
-"""Creates the core's tables (conversations, live-chat queue, callbacks, staff accounts, figures) before start.
+"""Creates the core's tables (conversations, live-chat queue, callbacks, staff accounts, figures) before start,
+and the web chat's signing key (var/webchat.key, mode 0600) unless OPASTIN_WEBCHAT_SECRET is set.
 
 Run by `make databases` (and so by `make run`) and by the test stack; requests never create tables.
 """
@@ -10,6 +11,7 @@ import argparse
 from rasa.core.tracker_store import SQLTrackerStore
 
 from opastin import figures
+from opastin.channels.session_token import signing_key
 from opastin.db import engine_for
 from opastin.handoff.queue import HandoffStore, handoff_url
 from opastin.tracker_store import tracker_url
@@ -28,6 +30,7 @@ def main() -> None:
     parser.add_argument("--tracker-url", help="default: TRACKER_URL or var/tracker.db")
     args = parser.parse_args()
     create_all(args.handoff_url, args.reporting_url, args.tracker_url)
+    signing_key()  # made now, so that the servers started next share it (and a bad setting shows here)
 
 
 if __name__ == "__main__":

@@ -23,11 +23,11 @@ from actions.directory.client import DirectoryClient
 from actions.directory.seed import ensure_seeded
 from opastin import setup_databases
 from opastin.db import engine_for
-from opastin.devstack import rest_headers, servers
+from opastin.devstack import free_port, rest_headers, servers
 from opastin.handoff.queue import HandoffStore
 
 TESTS = Path(__file__).parent
-DOMAIN_DIR = TESTS.parent / "domain"
+DOMAIN_FILE = TESTS.parent / "domain.yml"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -115,13 +115,9 @@ def sqlite_client(sqlite_url: str) -> DirectoryClient:
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
-    """The slots and forms of domain/, as the action server receives them."""
-    merged: dict[str, Any] = {"slots": {}, "forms": {}}
-    for path in sorted(DOMAIN_DIR.glob("*.yml")):
-        part = yaml.safe_load(path.read_text(encoding="utf-8"))
-        merged["slots"].update(part.get("slots") or {})
-        merged["forms"].update(part.get("forms") or {})
-    return merged
+    """The slots and forms of domain.yml, as the action server receives them."""
+    whole = yaml.safe_load(DOMAIN_FILE.read_text(encoding="utf-8"))
+    return {"slots": whole.get("slots") or {}, "forms": whole.get("forms") or {}}
 
 
 def make_tracker(
@@ -224,6 +220,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     )
     ensure_seeded(directory)
     setup_databases.create_all(handoff, reporting, tracker)
+    county_site = f"http://127.0.0.1:{free_port()}"  # the one other site allowed to embed the chat
     env = {
         "DIRECTORY_URL": directory,
         "REPORTING_URL": reporting,
@@ -232,10 +229,19 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         # One test machine is one client address: the per-client limits are unit-tested (test_channel_doors.py).
         "OPASTIN_RATE_PER_ADDRESS": "6000",
         "OPASTIN_RATE_PER_SENDER": "600",
+        "OPASTIN_SESSIONS_PER_ADDRESS": "6000",
         "OPASTIN_SERVICE_HOURS": str(hours),
+        "OPASTIN_ALLOWED_ORIGINS": county_site,
     }
     with servers(env=env, name="e2e") as base:
-        yield {"base": base, "directory": directory, "reporting": reporting, "handoff": handoff, "tracker": tracker}
+        yield {
+            "base": base,
+            "county_site": county_site,
+            "directory": directory,
+            "reporting": reporting,
+            "handoff": handoff,
+            "tracker": tracker,
+        }
 
 
 @pytest.fixture

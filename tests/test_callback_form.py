@@ -213,12 +213,37 @@ def test_a_cancelled_form_sends_nothing(store) -> None:
     assert store.callbacks("paijat-hame") == []
 
 
-def test_the_time_window_is_asked_with_buttons_that_say_what_they_send() -> None:
+def test_the_time_window_is_asked_with_buttons_that_need_no_guessing() -> None:
+    """The labels' hours ("8–12") once read as an emergency number: a press now names the window itself."""
     events, said = run(ActionAskCallbackWindow(), language="sv")
-    labels = ["På förmiddagen (8–12)", "På eftermiddagen (12–16)", "När som helst"]
+    labels = {"morning": "På förmiddagen (8–12)", "afternoon": "På eftermiddagen (12–16)", "any": "När som helst"}
     assert events == []
-    assert said == [
-        bot_message(
-            catalogue.text("callback_ask_window", "sv"), [{"title": label, "payload": label} for label in labels]
-        )
+    buttons = [
+        {"title": label, "payload": f'/request_callback{{"callback_window": "{window}"}}'}
+        for window, label in labels.items()
     ]
+    assert said == [bot_message(catalogue.text("callback_ask_window", "sv"), buttons)]
+
+
+@pytest.mark.parametrize("window", ["morning", "afternoon", "any"])
+def test_a_pressed_time_button_is_taken_as_it_is(domain, window: str) -> None:
+    tracker = make_tracker(
+        f'/request_callback{{"callback_window": "{window}"}}',
+        "request_callback",
+        entities=[{"entity": "callback_window", "value": window}],
+        active_loop="callback_form",
+        earlier_user_messages=2,
+        slots={"requested_slot": "callback_window", "notice_given": True, "callback_phone": "given"},
+    )
+    events, said = run_action(ValidateCallbackForm(), tracker, domain)
+    assert events == [SlotSet("callback_window", window)] and said == []
+
+
+def test_a_number_given_before_it_was_asked_answers_the_phone_question(domain, store) -> None:
+    """ "040 765 1234" on its own starts a callback request (rules_handoff.yml): it is not asked again."""
+    tracker = make_tracker(
+        "040 765 1234", "give_phone_number", active_loop="callback_form", slots={"notice_given": True}
+    )
+    events, said = run_action(ValidateCallbackForm(store), tracker, domain)
+    assert events == [SlotSet("callback_phone", "given")] and said == []
+    assert store.held_phone("test") == "+358407651234"

@@ -1,23 +1,16 @@
 """The staff console's API over real HTTP, in this process: the channel's blueprint registered on a Sanic app
-as the Rasa server registers it (rasa.core.channels.channel.register), served on a spare port.
+as the Rasa server registers it (rasa.core.channels.channel.register), served on a spare port (tests/sanic_server.py).
 
 No model is needed, so these run with the unit tests; tests/e2e/test_console_http.py covers the real server."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
-import threading
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
-from rasa.core.channels.channel import register
 from sanic import Sanic
 
 from opastin.channels.console import ConsoleInput
@@ -25,57 +18,11 @@ from opastin.channels.hub import Hub
 from opastin.handoff import agents, audit
 from opastin.handoff.queue import HandoffStore
 from tests.conftest import new_handoff_store
+from tests.sanic_server import serving
 
 PASSWORD = "pitkä-ja-hyvä-salasana"
 HEADERS = {"X-Opastin-Console": "1"}
 FAST = agents.LoginPolicy(first_delay=0.0, max_delay=0.0)  # the same counting and lock-out, no waiting
-
-
-@contextmanager
-def serving(channel: ConsoleInput) -> Iterator[str]:
-    """The channel on a Sanic server in a thread of its own; yields the server's base URL."""
-    app = Sanic(f"console_test_{uuid.uuid4().hex}")
-    register([channel], app, "/webhooks/")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    servers: list[Any] = []
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-
-        async def start() -> None:
-            server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-            await server.startup()
-            await server.before_start()
-            await server.after_start()
-            await server.start_serving()
-            servers.append(server)
-
-        loop.run_until_complete(start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert started.wait(15), "the test server did not start"
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-
-        async def stop() -> None:
-            server = servers[0]
-            await server.before_stop()
-            server.close()
-            await server.wait_closed()
-            await server.after_stop()
-
-        asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(30)
-        sock.close()
 
 
 @pytest.fixture

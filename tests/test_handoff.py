@@ -2,21 +2,26 @@
 
 import asyncio
 import json
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import inspect, text
 
 from actions.directory.client import DirectoryClient
 from actions.handoff import ActionOfferHumanContact, opening_text, transcript
 from opastin import catalogue
 from opastin.channels.handover import console_stream, relay_to_agent
 from opastin.channels.hub import Hub
+from opastin.db import engine_for
 from opastin.handoff import agents, office_hours
 from opastin.handoff.callback_input import display_phone, phone_number, time_window, wants_to_cancel
-from opastin.handoff.queue import HandoffStore
-from tests.conftest import ActionRun, bot_message, make_tracker, new_handoff_store, run_action
+from opastin.handoff.queue import CLIENT_METADATA, ClientQueueFull, HandoffStore, QueueFull
+from tests.conftest import ActionRun, bot_message, fresh_postgres_database, make_tracker, new_handoff_store, run_action
 
 HELSINKI = office_hours.FINLAND
 MONDAY_10 = datetime(2026, 12, 7, 10, 0, tzinfo=HELSINKI)
@@ -78,12 +83,20 @@ def test_the_hours_read_as_people_write_them() -> None:
 def ask_for_person(store: HandoffStore, sqlite_client: DirectoryClient) -> Callable[..., ActionRun]:
     """The person asks for a human at `moment`, after asking about a dentist; returns what the action did."""
 
-    def ask(moment: datetime, *, sender: str = "web-1", channel: str = "webchat", language: str = "fi") -> ActionRun:
+    def ask(
+        moment: datetime,
+        *,
+        sender: str = "web-1",
+        channel: str = "webchat",
+        language: str = "fi",
+        client: str | None = None,
+    ) -> ActionRun:
         tracker = make_tracker(
             "haluan puhua ihmisen kanssa",
             "human_handoff",
             sender_id=sender,
             input_channel=channel,
+            metadata={"language": language, CLIENT_METADATA: client} if client else None,
             slots={"language": language, "municipality": "Lahti"},
             events=[
                 {
@@ -134,6 +147,154 @@ def test_a_full_queue_offers_the_phone_and_a_callback(store, ask_for_person) -> 
     assert "Telefon: 03 555" in said[1]["text"]
     assert said[2:] == [bot_message(catalogue.text("note_sample_data", "sv"))]
     assert len(store.queue("paijat-hame")) == office_hours.for_county("paijat-hame").max_queue
+
+
+def test_one_client_cannot_fill_the_queue_but_another_gets_in(store, ask_for_person) -> None:
+    hours = office_hours.for_county("paijat-hame")
+    assert (hours.max_queue, hours.max_per_client) == (5, 2)  # the sample settings: 2 of 5 places per client
+    assert ask_for_person(MONDAY_10, sender="web-a1", client="key-a").texts == [queued_text(1)]
+    assert ask_for_person(MONDAY_10, sender="web-a2", client="key-a").texts == [queued_text(2)]
+
+    events, said = ask_for_person(MONDAY_10, sender="web-a3", client="key-a")  # the same browser, a third tab
+
+    assert events == []
+    assert said[0] == bot_message(catalogue.text("handoff_client_waiting", "fi"), [callback_button("fi")])
+    assert said[0]["text"] == (
+        "Samasta laitteesta tai verkosta on jo muita keskusteluja jonossa, joten tätä keskustelua ei voi lisätä "
+        "siihen. Jos odotat jo toisessa ikkunassa, jatka siellä. Voit myös soittaa asiakasohjaukseen tai jättää "
+        "soittopyynnön, niin sinulle soitetaan. Hätätilanteessa soita 112."
+    )
+    assert "03 555" in said[1]["text"]  # Lahti's guidance line, as when the queue is full
+    assert [h.sender for h in store.queue("paijat-hame")] == ["web-a1", "web-a2"]
+    assert ask_for_person(MONDAY_10, sender="web-b1", client="key-b").texts == [queued_text(3)]  # someone else
+    assert ask_for_person(MONDAY_10, sender="web-a1", client="key-a").texts == [queued_text(1)]  # keeps its place
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("sv", "Andra samtal från samma enhet eller nätverk väntar redan i kön"),
+        ("en", "Other conversations from the same device or network are already waiting in the queue"),
+    ],
+)
+def test_the_client_limit_is_told_in_the_persons_language(store, ask_for_person, language: str, words: str) -> None:
+    for n in range(2):
+        ask_for_person(MONDAY_10, sender=f"web-{n}", client="key-a", language=language)
+    said = ask_for_person(MONDAY_10, sender="web-late", client="key-a", language=language).messages
+    assert said[0] == bot_message(catalogue.text("handoff_client_waiting", language), [callback_button(language)])
+    assert said[0]["text"].startswith(words) and "112" in said[0]["text"]
+
+
+def test_a_client_whose_hand_over_was_taken_or_left_can_queue_again(store, ask_for_person) -> None:
+    agent = agents.add_agent(store, "anna", "oikein-pitkä-salasana", "paijat-hame", "Anna")
+    first, second = (ask_for_person(MONDAY_10, sender=f"web-a{n}", client="key-a") for n in (1, 2))
+    assert first.texts == [queued_text(1)] and second.texts == [queued_text(2)]
+    refused = ask_for_person(MONDAY_10, sender="web-a3", client="key-a").texts[0]
+    assert refused == catalogue.text("handoff_client_waiting", "fi")
+    taken = store.open_for_sender("web-a1")
+    assert store.take(taken.id, agent)  # an agent has the first: it no longer holds a place in the queue
+    assert ask_for_person(MONDAY_10, sender="web-a3", client="key-a").texts == [queued_text(2)]
+    assert ask_for_person(MONDAY_10, sender="web-a4", client="key-a").texts[0] == refused
+    assert store.leave_queue(store.open_for_sender("web-a2").id)  # "peru" in the second tab
+    assert ask_for_person(MONDAY_10, sender="web-a4", client="key-a").texts == [queued_text(2)]
+    assert store.end(taken.id, agent, back_to_bot=True)
+    assert ask_for_person(MONDAY_10, sender="web-a5", client="key-a").texts[0] == refused  # a3 and a4 still wait
+
+
+def test_without_a_client_key_each_conversation_is_its_own_client(store, ask_for_person) -> None:
+    for n in range(3):  # a channel that names no client: only the queue's size limits
+        assert ask_for_person(MONDAY_10, sender=f"web-{n}").texts == [queued_text(n + 1)]
+    assert [h.client_key for h in store.queue("paijat-hame")] == [None, None, None]
+
+
+def test_the_client_key_is_kept_only_while_the_hand_over_waits(store) -> None:
+    agent = agents.add_agent(store, "anna", "oikein-pitkä-salasana", "paijat-hame", "Anna")
+
+    def enqueue(sender: str) -> str:
+        queued = store.enqueue(
+            sender=sender, county="paijat-hame", language="fi", max_queue=9, transcript=[], client="key-a"
+        )
+        return queued.handoff_id
+
+    taken, left = enqueue("s1"), enqueue("s2")
+    assert store.get(taken).client_key == "key-a"
+    store.take(taken, agent)
+    store.leave_queue(left)
+    stale = enqueue("s3")
+    store.expire_waiting(now=datetime(2099, 1, 1))
+    assert [store.get(h).client_key for h in (taken, left, stale)] == [None, None, None]
+
+
+def test_the_client_limit_counts_per_county(store) -> None:
+    def enqueue(sender: str, county: str) -> None:
+        store.enqueue(sender=sender, county=county, language="fi", max_queue=9, transcript=[], client="key-a")
+
+    enqueue("s1", "paijat-hame")
+    enqueue("s2", "paijat-hame")
+    with pytest.raises(ClientQueueFull):
+        enqueue("s3", "paijat-hame")
+    enqueue("s3", "satakunta")  # another county's queue: its own places
+    with pytest.raises(QueueFull):  # a client's refusal is a kind of full queue for any caller that knows only that
+        enqueue("s4", "paijat-hame")
+
+
+def test_parallel_requests_of_one_client_get_no_more_than_its_places_on_postgresql() -> None:
+    with fresh_postgres_database() as url:
+        store = HandoffStore(url)
+        store.create_schema()
+        start = threading.Barrier(8)
+
+        def enqueue(n: int) -> str:
+            start.wait()  # all at the same moment, as a script would send them
+            try:
+                store.enqueue(
+                    sender=f"s{n}", county="paijat-hame", language="fi", max_queue=9, transcript=[], client="key-a"
+                )
+            except ClientQueueFull:
+                return "refused"
+            return "queued"
+
+        with ThreadPoolExecutor(8) as pool:
+            results = sorted(pool.map(enqueue, range(8)))
+        assert results == ["queued"] * 2 + ["refused"] * 6
+        assert len(store.queue("paijat-hame")) == 2
+        engine_for(url).dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_make_databases_adds_the_client_key_to_an_existing_queue(kind: str, tmp_path: Path) -> None:
+    with nullcontext(f"sqlite:///{tmp_path / 'old.db'}") if kind == "sqlite" else fresh_postgres_database() as url:
+        with engine_for(url).begin() as connection:  # the table as the last release made it, with a waiting person
+            connection.execute(
+                text(
+                    "CREATE TABLE handoffs (id VARCHAR(32) PRIMARY KEY, sender VARCHAR(64) NOT NULL, "
+                    "county VARCHAR(32) NOT NULL, language VARCHAR(8) NOT NULL, municipality VARCHAR(100), "
+                    "role VARCHAR(32), topic VARCHAR(64), status VARCHAR(16) NOT NULL, created TIMESTAMP NOT NULL, "
+                    "taken TIMESTAMP, ended TIMESTAMP, agent_id INTEGER, urgent BOOLEAN NOT NULL, transcript TEXT, "
+                    "preparation_rating INTEGER)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO handoffs (id, sender, county, language, status, created, urgent) "
+                    "VALUES ('old', 'web-old', 'paijat-hame', 'fi', 'waiting', :now, false)"
+                ),
+                {"now": datetime(2026, 12, 7, 8, 0)},
+            )
+        store = HandoffStore(url)
+
+        store.create_schema()  # what `make databases` runs
+        store.create_schema()  # and again, as every `make run` does: nothing left to add
+
+        assert [h.sender for h in store.queue("paijat-hame")] == ["web-old"]
+        assert store.get("old").client_key is None
+        for n in range(2):
+            store.enqueue(sender=f"s{n}", county="paijat-hame", language="fi", max_queue=9, transcript=[], client="k")
+        with pytest.raises(ClientQueueFull):
+            store.enqueue(sender="s3", county="paijat-hame", language="fi", max_queue=9, transcript=[], client="k")
+        indexes = {index["name"] for index in inspect(engine_for(url)).get_indexes("handoffs")}
+        assert "ix_handoffs_client_key" in indexes
+        engine_for(url).dispose()
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ def urls(tmp_path: Path) -> dict[str, str]:
 
 
 def said(urls: dict[str, str], sender: str, days_ago: float) -> None:
-    domain = Domain.load(str(ROOT / "domain"))
+    domain = Domain.load(str(ROOT / "domain.yml"))
     tracker = DialogueStateTracker(sender, domain.slots)
     moment = (NOW - timedelta(days=days_ago) - datetime(1970, 1, 1)).total_seconds()
     tracker.update(UserUttered("hei", {"name": "greet", "confidence": 1.0}, timestamp=moment))
@@ -49,7 +49,12 @@ def aged(store: HandoffStore, handoff_id: str, hours: float, **values: object) -
 
 def queued(store: HandoffStore, sender: str) -> str:
     handoff_id = store.enqueue(
-        sender=sender, county="paijat-hame", language="fi", max_queue=50, transcript=[{"from": "person", "text": "x"}]
+        sender=sender,
+        county="paijat-hame",
+        language="fi",
+        max_queue=50,
+        transcript=[{"from": "person", "text": "x"}],
+        client=f"key-{sender}",
     ).handoff_id
     store.add_message(handoff_id, "person", "odotan")
     return handoff_id
@@ -93,6 +98,8 @@ def test_purge_erases_only_what_is_older_than_its_lifetime(urls: dict[str, str])
     assert store.messages(waited_long) == [] and store.messages(forgotten) == []
     assert store.messages(waiting)[0].text == "odotan"
     assert store.get(closed_long_ago).sender == retention.ERASED_SENDER
+    assert [store.get(h).client_key for h in (waited_long, forgotten, closed_long_ago)] == [None, None, None]
+    assert store.get(waiting).client_key == "key-w2"  # still waiting: still counted
     assert [c.phone for c in store.callbacks("paijat-hame")] == ["+358501234567"]
     assert store.held_phone("h1") is None and store.held_phone("h2") == "+358402222222"
     rows = figures.feedback_rows(urls["reporting"])
@@ -115,6 +122,7 @@ def test_one_conversation_is_erased_everywhere_on_request(urls: dict[str, str]) 
     assert senders(urls) == {"web-other"}
     erased = store.get(handoff_id)
     assert (erased.sender, erased.transcript, erased.status) == (retention.ERASED_SENDER, None, "closed")
+    assert erased.client_key is None
     assert store.messages(handoff_id) == []
     assert store.callbacks("paijat-hame") == []
     assert store.held_phone("web-erase") is None

@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from rasa.core.brokers.broker import EventBroker
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from opastin.db import engine_for
 from opastin.tracker_store import RedactedSQLTrackerStore
@@ -26,7 +28,7 @@ SAID = "Soita minulle 040 123 4567 tai kirjoita anna.esimerkki@example.fi, hetu 
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain"))
+    return Domain.load(str(ROOT / "domain.yml"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -106,6 +108,60 @@ def test_the_event_broker_gets_the_redacted_events(domain: Domain, tmp_path: Pat
     assert [event["event"] for event in broker.published] == ["action", "user", "slot", "bot", "slot"]
     assert all(event["sender_id"] == "web-1" for event in broker.published)
     assert "040 123 4567" not in published and "[PHONE]" in published
+
+
+def test_the_clients_key_is_for_the_turn_and_is_not_kept(domain: Domain, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    broker = CollectingBroker()
+    tracker = DialogueStateTracker("web-1", domain.slots)
+    metadata = {"language": "fi", "client_key": "0123456789abcdef0123456789abcdef"}
+    tracker.update(SlotSet(SESSION_START_METADATA_SLOT, dict(metadata)))  # as Rasa starts a session
+    tracker.update(UserUttered("haluan puhua ihmiselle", {"name": "human_handoff"}, metadata=metadata))
+    assert tracker.latest_message.metadata["client_key"]  # the action server gets it with this turn
+    asyncio.run(RedactedSQLTrackerStore(domain=domain, url=url, event_broker=broker).save(tracker))
+    [session, said] = [json.loads(row) for row in stored_rows(url)]
+    assert session["value"] == {"language": "fi"}
+    assert said["metadata"] == {"language": "fi"} and said["parse_data"]["metadata"] == {"language": "fi"}
+    assert "0123456789abcdef" not in json.dumps(broker.published)
+    assert tracker.latest_message.metadata["client_key"]  # the conversation in memory is left as it was
+
+
+def cut_connection_once(real: Any, calls: list[str], name: str) -> Any:
+    """`real`, but the first call fails as when PostgreSQL restarts under an open connection."""
+
+    def once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(name)
+        if calls.count(name) == 1:
+            raise DBAPIError("SELECT …", {}, Exception("server closed the connection"), connection_invalidated=True)
+        return real(*args, **kwargs)
+
+    return once
+
+
+def test_a_cut_connection_is_tried_once_more_and_nothing_is_written_twice(
+    domain: Domain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    store = RedactedSQLTrackerStore(domain=domain, url=url)
+    calls: list[str] = []
+    monkeypatch.setattr(store, "_additional_events", cut_connection_once(store._additional_events, calls, "save"))
+    asyncio.run(store.save(conversation(domain)))  # Rasa's wrapper would have kept this turn in memory only
+    monkeypatch.setattr(store, "_event_query", cut_connection_once(store._event_query, calls, "read"))
+    again = asyncio.run(store.retrieve("web-1"))  # … and answered the next one as a new conversation
+    assert calls == ["save", "save", "read", "read"]
+    assert again is not None and again.get_slot("language") == "fi"
+    assert [json.loads(row)["event"] for row in stored_rows(url)] == ["action", "user", "slot", "bot", "slot"]
+
+
+def test_other_database_errors_are_not_hidden(domain: Domain, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = RedactedSQLTrackerStore(domain=domain, url=f"sqlite:///{tmp_path / 'tracker.db'}")
+
+    def broken(*args: Any) -> Any:
+        raise DBAPIError("INSERT …", {}, Exception("disk full"), connection_invalidated=False)
+
+    monkeypatch.setattr(store, "_additional_events", broken)
+    with pytest.raises(DBAPIError, match="disk full"):
+        asyncio.run(store.save(conversation(domain)))
 
 
 def test_many_conversations_saved_at_once_are_all_kept_whole(domain: Domain, tracker_url: str) -> None:

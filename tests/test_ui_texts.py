@@ -30,7 +30,7 @@ def _source(bundle: Bundle) -> str:
 
 
 def _roles() -> list[str]:
-    domain = Path(__file__).parents[1] / "domain" / "core.yml"
+    domain = Path(__file__).parents[1] / "domain.yml"
     return yaml.safe_load(domain.read_text(encoding="utf-8"))["slots"]["role"]["values"]
 
 

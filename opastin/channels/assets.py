@@ -47,6 +47,7 @@ WEBCHAT = Bundle(
         "render.js",
         "widget.js",
         "messages.js",
+        "session.js",
         "stream.js",
         "feedback.js",
         "start.js",

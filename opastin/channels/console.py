@@ -46,6 +46,7 @@ from opastin.channels.assets import CONSOLE
 from opastin.channels.console_work import ConversationWork, error, handoff_json, iso
 from opastin.channels.handover import console_stream, tell_console
 from opastin.channels.hub import PushHub, shared_hub
+from opastin.channels.inbound import MAX_BODY, limit_request_size
 from opastin.channels.web import add_static_routes, blocking, event_stream
 from opastin.handoff import agents, audit
 from opastin.handoff.queue import HandoffStore, shared_store
@@ -96,6 +97,7 @@ class ConsoleInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         console = Blueprint("console", __name__)
+        limit_request_size(console)
         agents.dummy_hash()  # made now, so that the first unknown name costs no more than a known one
 
         add_static_routes(console, STATIC_DIR, PAGE_SECURITY, [CONSOLE])
@@ -291,7 +293,7 @@ class ConsoleInput(InputChannel):
     @staticmethod
     def _body(request: Request) -> dict | None:
         """The JSON body of a POST, only with the custom header that other sites' pages cannot add."""
-        if request.headers.get(CSRF_HEADER) != "1":
+        if request.headers.get(CSRF_HEADER) != "1" or len(request.body or b"") > MAX_BODY:
             return None
         try:
             body = json.loads(request.body or b"{}")

@@ -13,6 +13,7 @@ from typing import Any
 from sanic import response
 from sanic.response import HTTPResponse
 
+from opastin.channels.delivery import deliver
 from opastin.channels.handover import tell_console, tell_person
 from opastin.channels.hub import PushHub
 from opastin.channels.web import blocking
@@ -58,7 +59,7 @@ class ConversationWork:
     async def take(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
         if not await blocking(self.store.take, handoff.id, agent):
             return error(409, "someone else already took it")
-        tell_person(self.hub, handoff, "handoff_taken", values={"agent": agent.display_name})
+        await tell_person(self.hub, self.store, handoff, "handoff_taken", values={"agent": agent.display_name})
         tell_console(self.hub, agent.county, {"type": "queue"})
         return response.json({"ok": True})
 
@@ -70,7 +71,7 @@ class ConversationWork:
             return error(400, f"text must be 1–{MAX_REPLY} characters")
         # Stored redacted, pushed as typed: see relay_to_agent (opastin/channels/handover.py).
         await blocking(self.store.add_message, handoff.id, "agent", text.strip())
-        self.hub.publish(handoff.sender, {"from": "agent", "text": text.strip()})
+        await deliver(self.hub, self.store, handoff, {"from": "agent", "text": text.strip()})
         tell_console(
             self.hub, agent.county, {"type": "message", "handoff": handoff.id, "author": "agent", "text": text.strip()}
         )
@@ -79,14 +80,16 @@ class ConversationWork:
     async def hand_back(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
         if not await blocking(self.store.end, handoff.id, agent, back_to_bot=True):
             return error(409, "only the agent who has the conversation can hand it back")
-        tell_person(self.hub, handoff, "handoff_returned")
+        await tell_person(self.hub, self.store, handoff, "handoff_returned", last=True)
         tell_console(self.hub, agent.county, {"type": "queue"})
         return response.json({"ok": True})
 
     async def close(self, agent: Agent, handoff: Handoff, body: dict) -> HTTPResponse:
         if not await blocking(self.store.end, handoff.id, agent, back_to_bot=False):
             return error(409, "only the agent who has the conversation can close it")
-        tell_person(self.hub, handoff, "handoff_closed_by_agent", custom={"feedback": True})
+        await tell_person(
+            self.hub, self.store, handoff, "handoff_closed_by_agent", custom={"feedback": True}, last=True
+        )
         tell_console(self.hub, agent.county, {"type": "queue"})
         return response.json({"ok": True})
 

@@ -1,7 +1,8 @@
-"""Messages between a person in the web chat and an agent in the console, through the two streams.
+"""Messages between a person and an agent in the console.
 
-The person's stream is their conversation id; the console's stream is "console:<county>", so an
-agent sees only their own county's queue.
+The console's stream is "console:<county>", so an agent sees only their own county's queue. What
+the person is told goes through opastin/channels/delivery.py: to the web chat's stream (their
+conversation id), or through the Telegram or SMS API.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from opastin import catalogue, safety
+from opastin.channels.delivery import deliver
 from opastin.channels.hub import PushHub
 from opastin.channels.web import blocking
 from opastin.handoff.callback_input import wants_to_cancel
@@ -20,19 +22,22 @@ def console_stream(county: str) -> str:
     return f"console:{county}"
 
 
-def tell_person(
+async def tell_person(
     hub: PushHub,
+    store: HandoffStore,
     handoff: Handoff,
     key: str,
     *,
     values: dict[str, Any] | None = None,
     custom: dict[str, Any] | None = None,
+    last: bool = False,
 ) -> None:
-    """A system message to the person, in their language (agent joined, handed back, closed)."""
+    """A system message to the person, in their language (agent joined, handed back, closed); `last` when
+    the hand-over has ended with it."""
     message: dict[str, Any] = {"from": "bot", "text": catalogue.text(key, handoff.language, **(values or {}))}
     if custom:
         message["custom"] = custom
-    hub.publish(handoff.sender, message)
+    await deliver(hub, store, handoff, message, last=last)
 
 
 def tell_console(hub: PushHub, county: str, event: dict[str, Any]) -> None:
@@ -45,7 +50,7 @@ async def relay_to_agent(store: HandoffStore, hub: PushHub, handoff: Handoff, te
     # "en halua maksaa tätä laskua" is a matter for the agent.
     if handoff.status == WAITING and len(text.split()) <= 3 and wants_to_cancel(text) and safety.assess(text) is None:
         await blocking(store.leave_queue, handoff.id)
-        tell_person(hub, handoff, "handoff_left_queue")
+        await tell_person(hub, store, handoff, "handoff_left_queue", last=True)
         tell_console(hub, handoff.county, {"type": "queue"})
         return
     earlier = await blocking(store.messages, handoff.id)
@@ -57,9 +62,11 @@ async def relay_to_agent(store: HandoffStore, hub: PushHub, handoff: Handoff, te
     match = safety.assess(text)
     if match is not None:
         await blocking(store.mark_urgent, handoff.id)
-        tell_person(hub, handoff, "handoff_emergency" if match.level == safety.EMERGENCY else "handoff_crisis")
+        await tell_person(
+            hub, store, handoff, "handoff_emergency" if match.level == safety.EMERGENCY else "handoff_crisis"
+        )
     elif handoff.status == WAITING and not any(m.author == "person" for m in earlier):
-        tell_person(hub, handoff, "handoff_waiting_note")
+        await tell_person(hub, store, handoff, "handoff_waiting_note")
     tell_console(
         hub,
         handoff.county,

@@ -9,7 +9,7 @@ import json
 import unicodedata
 from typing import Any
 
-from sanic import response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -17,6 +17,9 @@ from opastin import catalogue
 from opastin.language import choose_language
 
 MAX_BODY = 16 * 1024  # bytes: a message of 2,000 characters with metadata fits many times over
+# bytes any request to the server may carry: Sanic's default is 100 MB, read into memory before any handler.
+# Beyond this it answers 413 while the body is still coming in. Room is left for `rasa interactive`'s API.
+MAX_REQUEST = 256 * 1024
 MAX_MESSAGE = 2000
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
@@ -27,6 +30,15 @@ class RequestError(ValueError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+def limit_request_size(blueprint: Blueprint) -> None:
+    """Caps every request to the server at MAX_REQUEST bytes once it starts (each connection reads the
+    setting when it opens), so no body is buffered whole before a channel can refuse it."""
+
+    @blueprint.listener("before_server_start")
+    async def cap(app: Sanic, _: Any) -> None:
+        app.config.REQUEST_MAX_SIZE = min(app.config.REQUEST_MAX_SIZE, MAX_REQUEST)
 
 
 def error_response(error: RequestError, headers: dict[str, str] | None = None) -> HTTPResponse:

@@ -1,8 +1,9 @@
 """Per-client limits of the web chat, so that one client cannot flood the assistant or hold all its streams.
 
 Kept in this process's memory (each Rasa process limits what reaches it). The numbers are settings:
-OPASTIN_RATE_PER_SENDER / OPASTIN_RATE_PER_ADDRESS (messages a minute) and OPASTIN_MAX_STREAMS /
-OPASTIN_MAX_STREAMS_PER_SENDER (open push streams).
+OPASTIN_RATE_PER_SENDER / OPASTIN_RATE_PER_ADDRESS (messages a minute), OPASTIN_SESSIONS_PER_ADDRESS
+(new or renewed conversations a minute) and OPASTIN_MAX_STREAMS / OPASTIN_MAX_STREAMS_PER_SENDER
+(open push streams).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 
 def _setting(name: str, default: float) -> float:
@@ -70,10 +72,21 @@ class StreamSlots:
             self._open.pop(sender, None)
 
 
-def web_chat_limits() -> tuple[RateLimit, RateLimit, StreamSlots]:
-    per_sender = RateLimit(_setting("OPASTIN_RATE_PER_SENDER", 20), burst=8)
-    per_address = RateLimit(_setting("OPASTIN_RATE_PER_ADDRESS", 120), burst=40)  # a library or school shares one
-    streams = StreamSlots(
-        int(_setting("OPASTIN_MAX_STREAMS", 5000)), int(_setting("OPASTIN_MAX_STREAMS_PER_SENDER", 4))
+@dataclass
+class WebChatLimits:
+    per_sender: RateLimit  # messages of one conversation
+    per_address: RateLimit  # messages of one client address
+    sessions: RateLimit  # conversations one client address starts or renews (POST /session)
+    streams: StreamSlots
+
+
+def web_chat_limits() -> WebChatLimits:
+    """The limits as the settings give them; a library or a school shares one address, hence the bursts."""
+    return WebChatLimits(
+        per_sender=RateLimit(_setting("OPASTIN_RATE_PER_SENDER", 20), burst=8),
+        per_address=RateLimit(_setting("OPASTIN_RATE_PER_ADDRESS", 120), burst=40),
+        sessions=RateLimit(_setting("OPASTIN_SESSIONS_PER_ADDRESS", 30), burst=10),
+        streams=StreamSlots(
+            int(_setting("OPASTIN_MAX_STREAMS", 5000)), int(_setting("OPASTIN_MAX_STREAMS_PER_SENDER", 4))
+        ),
     )
-    return per_sender, per_address, streams

@@ -6,7 +6,9 @@ milliseconds, or the last number + 1), both written with the publication in one 
 two processes can give out the same number. Live delivery is Redis pub/sub: every process listens
 to all streams and hands each message to the browsers connected to it. After a lost connection
 the listener comes back and replays each open stream's backlog; the stream skips what it already
-sent (by number), so nothing is lost and nothing is shown twice.
+sent (by number), so nothing is lost and nothing is shown twice. A publication or read while Redis
+restarts waits a few seconds for it (opastin/redis_retry.py). A restarted Redis is empty: numbers go
+on from the clock, above any a tab has seen, and the backlog starts again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import redis
 import redis.asyncio as aioredis
 
 from opastin.channels.hub import Message
+from opastin.redis_retry import RIDE_OVER_SECONDS, patiently
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,6 @@ return seq
 class RedisHub:
     KEEP = 100
     IDLE_SECONDS = 3600
-    RETRIES = 3
 
     def __init__(self, url: str, prefix: str = "opastin:stream:", clock: Callable[[], float] = time.time) -> None:
         self._url = url
@@ -68,23 +70,18 @@ class RedisHub:
             self.IDLE_SECONDS,
             channel,
         ]
-        for attempt in range(self.RETRIES):
-            try:
-                return int(self._publish(keys=[seq_key, backlog], args=args))
-            except redis.ConnectionError:
-                if attempt == self.RETRIES - 1:
-                    raise
-                time.sleep(0.5 * (attempt + 1))  # Redis restarting: a short wait beats a lost answer
-        raise AssertionError("unreachable")
+        # Redis restarting: a short wait beats a lost answer (opastin/redis_retry.py)
+        return int(patiently(lambda: self._publish(keys=[seq_key, backlog], args=args)))
 
-    def since(self, sender: str, seq: int) -> list[tuple[int, Message]]:
+    def since(self, sender: str, seq: int, *, wait: bool = True) -> list[tuple[int, Message]]:
         _, backlog, _ = self._keys(sender)
-        entries = [json.loads(raw) for raw in self._redis.lrange(backlog, 0, -1)]
+        raws = patiently(lambda: self._redis.lrange(backlog, 0, -1), RIDE_OVER_SECONDS if wait else 0)
+        entries = [json.loads(raw) for raw in raws]
         return sorted((int(n), m) for n, m in entries if int(n) > seq)
 
     def last_seq(self, sender: str) -> int:
         seq_key, _, _ = self._keys(sender)
-        return int(self._redis.get(seq_key) or 0)
+        return int(patiently(lambda: self._redis.get(seq_key)) or 0)
 
     def subscribe(self, sender: str) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue()
@@ -140,7 +137,7 @@ class RedisHub:
     def _replay(self) -> None:
         for sender, queues in list(self._local.items()):
             try:
-                backlog = self.since(sender, 0)
+                backlog = self.since(sender, 0, wait=False)  # on the event loop: never wait here
             except redis.ConnectionError:
                 return
             for queue in list(queues):

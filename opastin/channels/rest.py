@@ -20,7 +20,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from opastin.channels.inbound import RequestError, clean_text, error_response, json_body, unavailable
+from opastin.channels.inbound import (
+    RequestError,
+    clean_text,
+    error_response,
+    json_body,
+    limit_request_size,
+    unavailable,
+)
 from opastin.channels.ordering import CONVERSATIONS
 
 log = logging.getLogger(__name__)
@@ -48,6 +55,7 @@ class RestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         rest = Blueprint("opastin_rest", __name__)
+        limit_request_size(rest)
 
         @rest.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -75,8 +76,13 @@ async def event_stream(
     event: str,
     since: int | None = None,
     headers: dict[str, str] | None = None,
+    until: float | None = None,
 ) -> None:
-    """Server-Sent Events of the hub's stream `key`: the backlog after `since` (if given), then live ones."""
+    """Server-Sent Events of the hub's stream `key`: the backlog after `since` (if given), then live ones.
+
+    The stream ends at `until` (seconds since 1970), when what allowed it (a web chat token) expires: the
+    client reconnects and is asked for a good one again.
+    """
     queue = hub.subscribe(key)  # before the backlog, so that nothing falls between the two
     try:
         stream = await request.respond(
@@ -88,9 +94,10 @@ async def event_stream(
         for seq, message in hub.since(key, last) if since is not None else []:
             await stream.send(_event(seq, event, message))
             last = seq
-        while True:
+        while until is None or time.time() < until:
+            wait = KEEPALIVE_SECONDS if until is None else max(0.0, min(KEEPALIVE_SECONDS, until - time.time()))
             try:
-                seq, message = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_SECONDS)
+                seq, message = await asyncio.wait_for(queue.get(), timeout=wait)
             except asyncio.TimeoutError:
                 await stream.send(": keep-alive\n\n")
                 continue

@@ -11,6 +11,7 @@ from pathlib import Path
 import holidays
 import yaml
 
+from opastin.handoff.queue import MAX_PER_CLIENT
 from opastin.opening_hours import FINLAND, parse_weekly
 
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "data" / "service_hours.yml"
@@ -30,6 +31,7 @@ class ServiceHours:
     closed: frozenset[date]
     max_queue: int
     public_holidays_closed: bool = True
+    max_per_client: int = MAX_PER_CLIENT
 
     def is_closed_day(self, day: date) -> bool:
         return day in self.closed or (self.public_holidays_closed and day in finnish_holidays(day.year))
@@ -78,6 +80,7 @@ def _load(path: Path) -> dict[str, ServiceHours]:
             closed=frozenset(date.fromisoformat(str(d)) for d in row.get("closed") or []),
             max_queue=int(row.get("max_queue", 5)),
             public_holidays_closed=bool(row.get("public_holidays_closed", True)),
+            max_per_client=int(row.get("max_per_client", MAX_PER_CLIENT)),
         )
         for county, row in rows.items()
     }

@@ -13,15 +13,16 @@ from __future__ import annotations
 import json
 import os
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from opastin.db import default_sqlite_url, engine_for
+from opastin.db import add_missing_columns, default_sqlite_url, engine_for
 from opastin.handoff.records import (
     ACTIVE,
     CLOSED,
@@ -39,6 +40,8 @@ from opastin.lifetimes import lifetimes
 from opastin.redaction import redact, redact_strings
 
 DEFAULT_URL = default_sqlite_url("handoff.db")
+CLIENT_METADATA = "client_key"  # the message metadata in which a channel names the client (channels/client_key.py)
+MAX_PER_CLIENT = 2  # waiting hand-overs one client may hold in a county, unless the county sets max_per_client
 EXPIRY_EVERY = timedelta(minutes=1)  # the check runs on busy paths (every web chat message): not more often
 
 
@@ -52,6 +55,11 @@ def utc_now() -> datetime:
 
 class QueueFull(RuntimeError):
     """The county's queue already holds max_queue waiting people."""
+
+
+class ClientQueueFull(QueueFull):
+    """The client (one address, any number of conversations) already has max_per_client people waiting in
+    the county: one browser or script cannot fill the queue that residents need."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +76,10 @@ class HandoffStore:
         self._expired_at: datetime | None = None
 
     def create_schema(self) -> None:
-        """Creates the tables (a setup step: `make databases`, tests' fixtures), never on a request's path."""
+        """Creates the tables, and the columns added since a table was made (a setup step: `make databases`,
+        tests' fixtures), never on a request's path."""
         HandoffBase.metadata.create_all(self._engine)
+        add_missing_columns(self._engine, HandoffBase.metadata)
 
     def session(self) -> Session:
         return self._sessions()
@@ -99,7 +109,7 @@ class HandoffStore:
                 session.execute(
                     update(Handoff)
                     .where(Handoff.id.in_(ids))
-                    .values(status=CLOSED, ended=now or utc_now(), transcript=None)
+                    .values(status=CLOSED, ended=now or utc_now(), transcript=None, client_key=None)
                 )
                 session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id.in_(ids)))
             return len(ids)
@@ -110,7 +120,7 @@ class HandoffStore:
             left = session.execute(
                 update(Handoff)
                 .where(Handoff.id == handoff_id, Handoff.status == WAITING)
-                .values(status=CLOSED, ended=utc_now(), transcript=None)
+                .values(status=CLOSED, ended=utc_now(), transcript=None, client_key=None)
             )
             session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id))
             return left.rowcount == 1
@@ -126,11 +136,20 @@ class HandoffStore:
         municipality: str | None = None,
         role: str | None = None,
         topic: str | None = None,
+        client: str | None = None,
+        max_per_client: int = MAX_PER_CLIENT,
     ) -> Queued:
         """Puts the conversation in the county's queue (once: asking again keeps its place); the transcript
-        is stored redacted."""
+        is stored redacted.
+
+        `client` is the key of the client the conversation comes from (the web chat's, from its address,
+        never the address itself); with None the conversation is its own client, and one conversation holds
+        one place anyway. QueueFull when the county's queue is full, ClientQueueFull when this client
+        already has max_per_client people waiting.
+        """
         self.expire_waiting()
         with self.session() as session, session.begin():
+            self._one_at_a_time(session, county)
             existing = session.scalar(select(Handoff).where(Handoff.sender == sender, Handoff.status.in_(OPEN_STATES)))
             if existing is not None:
                 return Queued(existing.id, self._position(session, existing))
@@ -139,9 +158,12 @@ class HandoffStore:
             )
             if waiting >= max_queue:
                 raise QueueFull(county)
+            if client is not None and self._waiting_for_client(session, county, client) >= max_per_client:
+                raise ClientQueueFull(county)
             handoff = Handoff(
                 id=uuid.uuid4().hex,
                 sender=sender,
+                client_key=client,
                 county=county,
                 language=language,
                 municipality=municipality,
@@ -154,6 +176,23 @@ class HandoffStore:
             session.add(handoff)
             session.flush()
             return Queued(handoff.id, waiting + 1)
+
+    @staticmethod
+    def _one_at_a_time(session: Session, county: str) -> None:
+        """On PostgreSQL, holds the county's queue until the transaction ends, so that conversations
+        queued at the same moment (by several servers, or a script opening many at once) are counted one
+        after the other and no limit is passed. On SQLite (one action server) a second writer that counted
+        before the first wrote is refused ("database is locked"), never let past a limit."""
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(f"queue:{county}".encode())})
+
+    @staticmethod
+    def _waiting_for_client(session: Session, county: str, client: str) -> int:
+        return session.scalar(
+            select(func.count())
+            .select_from(Handoff)
+            .where(Handoff.county == county, Handoff.status == WAITING, Handoff.client_key == client)
+        )
 
     @staticmethod
     def _position(session: Session, handoff: Handoff) -> int:
@@ -212,7 +251,7 @@ class HandoffStore:
             taken = session.execute(
                 update(Handoff)
                 .where(Handoff.id == handoff_id, Handoff.status == WAITING, Handoff.county == agent.county)
-                .values(status=ACTIVE, agent_id=agent.id, taken=utc_now())
+                .values(status=ACTIVE, agent_id=agent.id, taken=utc_now(), client_key=None)
             )
             return taken.rowcount == 1
 
@@ -222,7 +261,7 @@ class HandoffStore:
             ended = session.execute(
                 update(Handoff)
                 .where(Handoff.id == handoff_id, Handoff.agent_id == agent.id, Handoff.status == ACTIVE)
-                .values(status=RETURNED if back_to_bot else CLOSED, ended=utc_now(), transcript=None)
+                .values(status=RETURNED if back_to_bot else CLOSED, ended=utc_now(), transcript=None, client_key=None)
             )
             session.execute(delete(HandoffMessage).where(HandoffMessage.handoff_id == handoff_id))
             return ended.rowcount == 1

@@ -4,9 +4,12 @@ A conversation's texts (the bot's transcript and the messages with the agent) ar
 it is open: closing it erases them and leaves the figures (waiting time, who handled it, the rating).
 A callback's phone number and topic are erased when it is done or cancelled.
 
-The console's security has tables of its own (added later: `create_all` makes missing tables but never
-adds a column to an existing one, so new state goes into new tables): failed logins, counted to slow
-down and lock out guessing, and the audit log of what agents did.
+The console's security has tables of its own: failed logins, counted to slow down and lock out
+guessing, and the audit log of what agents did.
+
+`create_all` makes missing tables but never adds a column to an existing one: a column added later
+must be nullable, and `make databases` adds it to an existing database (opastin/db.py
+add_missing_columns). Added so: handoffs.client_key.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ class Handoff(HandoffBase):
     __tablename__ = "handoffs"
     id = Column(String(32), primary_key=True)
     sender = Column(String(64), nullable=False, index=True)  # the web chat's random conversation id
+    # The client's key (a keyed hash of its address: opastin/channels/client_key.py) while waiting: one client
+    # may hold only a few places in the queue. Erased when the hand-over stops waiting.
+    client_key = Column(String(64), index=True)
     county = Column(String(32), nullable=False, index=True)
     language = Column(String(8), nullable=False)
     municipality = Column(String(100))
@@ -121,3 +127,19 @@ class AuditEntry(HandoffBase):
     action = Column(String(32), nullable=False)
     target = Column(String(64), index=True)  # the conversation's or callback's id
     address = Column(String(64))  # the client's address (logins)
+
+
+class DeliveryRoute(HandoffBase):
+    """Where an agent's reply goes for a conversation in a channel that answers through an outside API.
+
+    A Telegram or SMS conversation's id is a keyed hash (opastin/channels/pseudonyms.py), so the channel
+    cannot reply with it alone: while a hand-over is open, this row holds the chat id or phone number.
+    Written when the hand-over opens, erased when it ends (or by `make purge` / `erase`); the web chat
+    needs none (its agent replies go through its push stream).
+    """
+
+    __tablename__ = "delivery_routes"
+    sender = Column(String(64), primary_key=True)
+    channel = Column(String(16), nullable=False)  # telegram | sms
+    address = Column(String(64), nullable=False)  # the Telegram chat id or the phone number (+358…)
+    created = Column(DateTime, nullable=False)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import http.server
 import json
 import threading
+import time
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from opastin.devstack import free_port
+from opastin.channels.session_token import SessionSigner, signing_key
 from opastin.figures import feedback_rows
 from tests.browser.conftest import AXE
 
@@ -69,14 +71,21 @@ def test_a_conversation_with_buttons_in_each_language(
     assert " " not in tel.get_attribute("href")
 
 
+def kept(page: Page, name: str) -> Any:
+    """What the widget keeps in this tab's sessionStorage under `name`."""
+    return page.evaluate("(name) => JSON.parse(sessionStorage.getItem('opastin.' + name))", name)
+
+
 def test_a_reload_and_another_page_keep_the_conversation(page: Page, chat_url: str) -> None:
     page.goto(chat_url)
     send(page, "tarvitsen hammaslääkärin")
     choice(page, "Hollola").click()
     bot(page, "Puhelin")
     before = page.locator(".opastin-message").count()
+    token = kept(page, "token")
     page.reload()
     expect(page.locator(".opastin-message")).to_have_count(before)
+    assert kept(page, "token") == token  # the same conversation's token, from this tab's sessionStorage
     send(page, "milloin terveysasema on auki")
     bot(page, "Näistä saat apua (Hollola):")  # the municipality is remembered: the same conversation goes on
     page.goto(chat_url + "sivu.html")  # another page of the site, chat behind the button
@@ -171,18 +180,26 @@ def test_feedback_at_the_end_is_stored_without_identifiers(page: Page, chat_url:
     newest = feedback_rows(stack["reporting"])[0]
     assert newest["rating"] == 1 and newest["language"] == "fi"
     assert newest["comment"] == "Selkeä! Soittakaa minulle [PHONE]"
+    ended = kept(page, "sender")
     page.get_by_role("button", name="Aloita uusi keskustelu").click()
     expect(page.locator(".opastin-message")).to_have_count(0)
+    assert kept(page, "token") is None  # nothing of the ended conversation is left in the tab
+    send(page, "kiitos, hei")
+    bot(page, "Olen Opastin, automaattinen neuvontabotti")  # a new conversation: the notice comes again
+    assert kept(page, "sender") not in (None, ended)
 
 
-def test_a_county_site_embeds_the_chat_with_one_script_tag(page: Page, chat_url: str, tmp_path: Path) -> None:
-    """Another origin, as a county's own site: the widget brings its styles and talks across origins."""
+def test_a_county_site_embeds_the_chat_with_one_script_tag(
+    page: Page, chat_url: str, stack: dict[str, str], tmp_path: Path
+) -> None:
+    """Another origin, as a county's own site (OPASTIN_ALLOWED_ORIGINS): the widget brings its styles and talks
+    across origins."""
     (tmp_path / "index.html").write_text(
         f'<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Kommunens sida</title></head>'
         f'<body><main><h1>Kommunens sida</h1></main><script src="{chat_url}opastin.js" defer></script></body></html>',
         encoding="utf-8",
     )
-    port = free_port()
+    port = int(stack["county_site"].rsplit(":", 1)[1])
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -196,6 +213,59 @@ def test_a_county_site_embeds_the_chat_with_one_script_tag(page: Page, chat_url:
         expect(page.locator(".opastin-status")).not_to_contain_text("gick inte fram")
     finally:
         server.shutdown()
+
+
+# --------------------------------------------------------------------------- the conversation's token
+
+
+API = {"session", "message", "stream"}
+
+
+def test_the_token_goes_in_a_header_and_never_in_an_address(page: Page, chat_url: str) -> None:
+    """No address the widget asks for holds the token or the conversation's id: addresses end up in logs."""
+    requested: list[Any] = []
+    page.on("request", lambda request: requested.append(request))
+    page.goto(chat_url)
+    send(page, "tarvitsen hammaslääkärin")
+    choice(page, "Lahti").click()
+    bot(page, "Puhelin")
+    page.reload()
+    expect(page.locator(".opastin-you")).to_have_count(2)
+    send(page, "kiitos")
+    expect(page.locator(".opastin-bot")).not_to_have_count(0)
+    token, sender = kept(page, "token"), kept(page, "sender")
+    assert token and token.startswith(sender + ".")
+    assert page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('opastin'))") == []
+    api = [r for r in requested if "/webhooks/webchat/" in r.url and r.url.split("/")[-1].split("?")[0] in API]
+    assert {r.url.split("/")[-1].split("?")[0] for r in api} == API  # all four were seen
+    for request in requested:
+        assert token not in request.url and sender not in request.url and "sender=" not in request.url, request.url
+        assert token not in (request.post_data or ""), request.url  # nor in a body
+    for request in api:
+        if not request.url.endswith("/session"):
+            assert request.all_headers()["authorization"] == f"Bearer {token}", request.url
+
+
+def test_an_old_or_unknown_token_starts_a_new_conversation_with_a_notice(page: Page, chat_url: str) -> None:
+    """As after a day, or when the server's key was changed: the widget says so and goes on in a new one."""
+    page.goto(chat_url)
+    send(page, "tarvitsen hammaslääkärin")
+    choice(page, "Hollola").click()
+    bot(page, "Puhelin")
+    old_sender = kept(page, "sender")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    expired = SessionSigner(signing_key(), clock=lambda: two_days_ago).issue(old_sender).token  # the server's key
+    for token in (expired, old_sender + ".1." + "A" * 43):  # expired, then forged
+        page.evaluate("(t) => sessionStorage.setItem('opastin.token', JSON.stringify(t))", token)
+        page.reload()
+        expect(page.locator(".opastin-note")).to_have_text(
+            "Edellinen keskustelu on päättynyt. Tästä alkaa uusi keskustelu."
+        )
+        expect(page.locator(".opastin-you")).to_have_count(0)  # the old conversation is not shown as if it went on
+        send(page, "tarvitsen hammaslääkärin")
+        bot(page, "Missä kunnassa asut?")  # a new conversation: the municipality is asked again
+        assert kept(page, "sender") != old_sender
+        old_sender = kept(page, "sender")
 
 
 # --------------------------------------------------------------------------- accessibility audit

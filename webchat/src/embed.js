@@ -17,6 +17,6 @@
   var KEY = "opastin.";
   var MAX_MESSAGE = 2000;
   var LANGS = ["fi", "sv", "en"];
-  // JSON sent as text/plain is a "simple" cross-origin request: a county's site can embed the chat
-  // without a CORS preflight (the server reads the body as JSON whatever its type).
+  // JSON is sent as text/plain (the server reads the body as JSON whatever its type), so that the only
+  // reason for a CORS preflight from a county's site is the token's Authorization header.
   var PLAIN = "text/plain;charset=UTF-8";

@@ -56,10 +56,15 @@
     submitButton.type = "button";
     submitButton.addEventListener("click", function () {
       if (!rating) { message.textContent = t("chooseRating"); return; }
-      fetch(BASE + "feedback", {
-        method: "POST", headers: { "Content-Type": PLAIN },
-        body: JSON.stringify({ sender: state.sender, rating: rating, comment: comment.value, language: state.lang })
+      var used = null;
+      session().then(function (token) {
+        used = token;
+        return fetch(BASE + "feedback", {
+          method: "POST", cache: "no-store", headers: authorised(token, { "Content-Type": PLAIN }),
+          body: JSON.stringify({ rating: rating, comment: comment.value, language: state.lang })
+        });
       }).then(function (response) {
+        if (response.status === 401) { conversationLost(used); return; }
         if (!response.ok) { throw new Error(String(response.status)); }
         finish(t("thanks"));
       }).catch(function () { message.textContent = t("failed"); });
@@ -73,7 +78,7 @@
     box.appendChild(message);
   }
 
-  /** The conversation ends here: a new one starts with a new id, and nothing of this one stays in the tab. */
+  /** The conversation ends here: a new one starts with a new id and token, and nothing of this one stays in the tab. */
   function finish(thanks) {
     var box = ui.feedback;
     box.textContent = "";
@@ -87,17 +92,8 @@
     again.focus();
   }
 
+  /** A new conversation: the server gives it a new id and token when the person next writes. */
   function restart() {
-    if (source) { source.close(); source = null; }
-    state.sender = newSender();
-    state.transcript = [];
-    state.lastSeq = 0;
-    save("sender", state.sender);
-    save("transcript", []);
-    save("lastSeq", 0);
-    ui.log.textContent = "";
-    ui.feedback.hidden = true;
-    ui.endButton.hidden = false;
+    forgetConversation();
     ui.input.focus();
-    connect();
   }

@@ -1,6 +1,12 @@
   // ------------------------------------------------------------------ messages
 
   function renderEntry(entry, index) {
+    if (entry.from === "notice") {  // from the widget itself, e.g. that a new conversation started
+      var note = el("p", "opastin-note", t(entry.key));
+      note.setAttribute("data-note", entry.key);
+      ui.log.appendChild(note);
+      return;
+    }
     var who = entry.from === "user" ? "you" : (entry.from === "agent" ? "agent" : "bot");
     var item = el("div", "opastin-message opastin-" + who);
     var label = el("span", "opastin-who", t(who));

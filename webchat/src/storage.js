@@ -1,6 +1,7 @@
   // ------------------------------------------------------------------ state kept for this tab
   // sessionStorage: the conversation survives a reload and other pages of the site, and is gone
-  // when the tab closes (a shared library computer keeps nothing).
+  // when the tab closes (a shared library computer keeps nothing). The conversation's token is kept
+  // here too, never in localStorage (which other tabs share and which outlives the tab).
 
   function load(name, fallback) {
     try {
@@ -17,12 +18,6 @@
     } catch (e) { /* storage full or blocked: the chat still works for this page */ }
   }
 
-  function newSender() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-
   function pageLanguage() {
     var forced = script.getAttribute("data-lang");
     var lang = (forced || document.documentElement.lang || "fi").slice(0, 2).toLowerCase();
@@ -30,14 +25,15 @@
   }
 
   var state = {
-    sender: load("sender", null) || newSender(),
+    sender: load("sender", null),  // the server chooses it (POST session): null until the first message
+    token: load("token", null),  // proves the conversation is this tab's: sent as Authorization, never in a URL
+    renewAt: load("renewAt", 0),  // when the token is past half its life (this browser's clock, ms)
     lang: load("lang", null) || pageLanguage(),
     transcript: load("transcript", []),
     lastSeq: load("lastSeq", 0),
     open: MODE === "inline" || load("open", false),
     large: load("large", false)
   };
-  save("sender", state.sender);
 
   /** A text of texts/ui.yml (section webchat) in the chat's language; the server puts TEXTS in. */
   function t(name) { return TEXTS[state.lang][name]; }

@@ -137,6 +137,9 @@
     Array.prototype.forEach.call(ui.log.querySelectorAll("[data-who]"), function (node) {
       node.textContent = t(node.getAttribute("data-who"));
     });
+    Array.prototype.forEach.call(ui.log.querySelectorAll("[data-note]"), function (node) {
+      node.textContent = t(node.getAttribute("data-note"));
+    });
     Array.prototype.forEach.call(ui.log.querySelectorAll(".opastin-choices"), function (node) {
       node.setAttribute("aria-label", t("choices"));
     });
