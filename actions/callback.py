@@ -55,11 +55,12 @@ class ValidateCallbackForm(FormValidationAction):
         return list(SLOTS)
 
     def _asked(self, tracker: Tracker, slot: str) -> bool:
-        """The answer to this slot's question; a number given before it was asked also answers the phone."""
+        """The answer to this slot's question; a number that started the form (nothing asked yet) answers the phone."""
         intent = intent_name(tracker)
         if intent in SAFETY_INTENTS:
             return False
-        return tracker.get_slot("requested_slot") == slot or (slot == "callback_phone" and intent == PHONE_INTENT)
+        asked = tracker.get_slot("requested_slot")
+        return asked == slot or (asked is None and slot == "callback_phone" and intent == PHONE_INTENT)
 
     async def extract_callback_phone(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -247,3 +247,16 @@ def test_a_number_given_before_it_was_asked_answers_the_phone_question(domain, s
     events, said = run_action(ValidateCallbackForm(store), tracker, domain)
     assert events == [SlotSet("callback_phone", "given")] and said == []
     assert store.held_phone("test") == "+358407651234"
+
+
+def test_a_time_typed_with_its_hours_is_not_taken_for_a_new_number(domain, store) -> None:
+    """ "Aamupäivällä (8–12)" typed by hand may read as a phone number to the classifier: it still answers the time."""
+    events, said = turn(
+        domain,
+        "Aamupäivällä (8–12)",
+        "callback_window",
+        intent="give_phone_number",
+        store=store,
+        callback_phone="given",
+    )
+    assert events == [SlotSet("callback_window", "morning")] and said == []
