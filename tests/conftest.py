@@ -201,46 +201,46 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Both servers, once for the session (a Rasa server takes ~45 s and 1 GB to start)."""
-    folder = tmp_path_factory.mktemp("stack")
-    directory = f"sqlite:///{folder / 'directory.db'}"
-    reporting = f"sqlite:///{folder / 'reporting.db'}"
-    handoff = f"sqlite:///{folder / 'handoff.db'}"
-    tracker = f"sqlite:///{folder / 'tracker.db'}"
-    hours = folder / "service_hours.yml"  # the chat is staffed whenever the tests run
+COUNTIES = ("paijat-hame", "vantaa-kerava", "satakunta")
+
+
+def stack_stores(folder: Path, max_queue: int = 20) -> dict[str, str]:
+    """A test stack's own databases in `folder` (the directory seeded, the stores' tables made) and live chat
+    staffed whenever the tests run: the servers' environment for them."""
+    urls = {kind: f"sqlite:///{folder / kind}.db" for kind in ("directory", "reporting", "handoff", "tracker")}
+    ensure_seeded(urls["directory"])
+    setup_databases.create_all(urls["handoff"], urls["reporting"], urls["tracker"])
+    hours = folder / "service_hours.yml"
     hours.write_text(
         "counties:\n"
         + "".join(
-            f"  {county}:\n    hours: 'mo-su 00:00-23:59'\n    max_queue: 20\n    public_holidays_closed: false\n"
-            for county in ("paijat-hame", "vantaa-kerava", "satakunta")
+            f"  {county}:\n    hours: 'mo-su 00:00-23:59'\n    max_queue: {max_queue}\n"
+            "    public_holidays_closed: false\n"
+            for county in COUNTIES
         ),
         encoding="utf-8",
     )
-    ensure_seeded(directory)
-    setup_databases.create_all(handoff, reporting, tracker)
+    return {**{f"{kind.upper()}_URL": url for kind, url in urls.items()}, "OPASTIN_SERVICE_HOURS": str(hours)}
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Both servers, once for the session (a Rasa server takes ~45 s and 1 GB to start)."""
+    stores = stack_stores(tmp_path_factory.mktemp("stack"))
     county_site = f"http://127.0.0.1:{free_port()}"  # the one other site allowed to embed the chat
     env = {
-        "DIRECTORY_URL": directory,
-        "REPORTING_URL": reporting,
-        "HANDOFF_URL": handoff,
-        "TRACKER_URL": tracker,
+        **stores,
         # One test machine is one client address: the per-client limits are unit-tested (test_channel_doors.py).
         "OPASTIN_RATE_PER_ADDRESS": "6000",
         "OPASTIN_RATE_PER_SENDER": "600",
         "OPASTIN_SESSIONS_PER_ADDRESS": "6000",
-        "OPASTIN_SERVICE_HOURS": str(hours),
         "OPASTIN_ALLOWED_ORIGINS": county_site,
     }
     with servers(env=env, name="e2e") as base:
         yield {
             "base": base,
             "county_site": county_site,
-            "directory": directory,
-            "reporting": reporting,
-            "handoff": handoff,
-            "tracker": tracker,
+            **{kind: stores[f"{kind.upper()}_URL"] for kind in ("directory", "reporting", "handoff", "tracker")},
         }
 
 

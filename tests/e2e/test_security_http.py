@@ -17,8 +17,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from actions.directory.seed import ensure_seeded
-from opastin import setup_databases
 from opastin.devstack import (
     ACTION_TOKEN,
     LOGS,
@@ -29,6 +27,7 @@ from opastin.devstack import (
     webchat_headers,
     webchat_session,
 )
+from tests.conftest import stack_stores
 
 NAME = "security"
 PERSONAL = "soita minulle 040 123 4567, hetu 131052-308T"  # must reach no log
@@ -39,24 +38,16 @@ ISSUED: list[str] = []
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Both servers with the shipped limits and origins; only the databases are the test's own."""
-    folder = tmp_path_factory.mktemp("security")
-    urls = {kind: f"sqlite:///{folder / kind}.db" for kind in ("directory", "reporting", "handoff", "tracker")}
-    ensure_seeded(urls["directory"])
-    setup_databases.create_all(urls["handoff"], urls["reporting"], urls["tracker"])
-    hours = folder / "service_hours.yml"  # the live chat is open whenever the test runs
-    hours.write_text(
-        "counties:\n  paijat-hame:\n    hours: 'mo-su 00:00-23:59'\n    max_queue: 20\n"
-        "    public_holidays_closed: false\n",
-        encoding="utf-8",
-    )
+    stores = stack_stores(tmp_path_factory.mktemp("security"))
     action_port = free_port()
-    env = {
-        **{f"{kind.upper()}_URL": url for kind, url in urls.items()},
-        "OPASTIN_SERVICE_HOURS": str(hours),
-        ACTION_TOKEN: uuid.uuid4().hex,
-    }
+    env = {**stores, ACTION_TOKEN: uuid.uuid4().hex}
     with servers(env=env, name=NAME, action_port=action_port) as base:
-        yield {"base": base, "actions": f"http://127.0.0.1:{action_port}", "action_token": env[ACTION_TOKEN], **urls}
+        yield {
+            "base": base,
+            "actions": f"http://127.0.0.1:{action_port}",
+            "action_token": env[ACTION_TOKEN],
+            "tracker": stores["TRACKER_URL"],
+        }
 
 
 def new_token(stack: dict[str, str]) -> str:

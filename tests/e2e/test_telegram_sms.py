@@ -14,14 +14,14 @@ import pytest
 import requests
 
 from actions.directory.client import DirectoryClient
-from actions.directory.seed import ensure_seeded
 from actions.wellbeing.themes import all_themes
-from opastin import catalogue, places, setup_databases
+from opastin import catalogue, places
 from opastin.channels.sms_text import for_sms, segments
 from opastin.devstack import free_port, servers
 from opastin.handoff import agents
 from opastin.handoff.queue import HandoffStore
 from opastin.handoff.records import Callback
+from tests.conftest import stack_stores
 from tests.e2e.people import SmsPerson, Stack, TelegramPerson
 from tests.fakes.server import serving, wait_until
 from tests.fakes.telegram_api import FakeTelegram
@@ -72,30 +72,15 @@ CASES = [pytest.param(CHANNELS[c], lang, id=f"{c}-{lang}") for c in CHANNELS for
 
 @pytest.fixture(scope="module")
 def channels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    folder = tmp_path_factory.mktemp("channels")
-    urls = {name: f"sqlite:///{folder / name}.db" for name in ("directory", "reporting", "handoff", "tracker")}
-    ensure_seeded(urls["directory"])
-    setup_databases.create_all(urls["handoff"], urls["reporting"], urls["tracker"])
-    hours = folder / "service_hours.yml"  # live chat is staffed whenever the tests run
-    hours.write_text(
-        "counties:\n"
-        + "".join(
-            f"  {c}:\n    hours: 'mo-su 00:00-23:59'\n    max_queue: 50\n    public_holidays_closed: false\n"
-            for c in ("paijat-hame", "vantaa-kerava", "satakunta")
-        ),
-        encoding="utf-8",
-    )
+    stores = stack_stores(tmp_path_factory.mktemp("channels"), max_queue=50)
+    urls = {kind: stores[f"{kind.upper()}_URL"] for kind in ("directory", "reporting", "handoff", "tracker")}
     telegram = FakeTelegram(f"{secrets.randbelow(10**9)}:{secrets.token_urlsafe(20)}")
     twilio = FakeTwilio("AC" + uuid.uuid4().hex, secrets.token_hex(16))
     port, key, secret, service = free_port(), secrets.token_urlsafe(32), secrets.token_urlsafe(24), "+358451234567"
     sms_url = f"http://127.0.0.1:{port}/webhooks/sms/webhook"
     with serving(telegram.app()) as telegram_api, serving(twilio.app()) as twilio_api:
         env = {
-            "DIRECTORY_URL": urls["directory"],
-            "REPORTING_URL": urls["reporting"],
-            "HANDOFF_URL": urls["handoff"],
-            "TRACKER_URL": urls["tracker"],
-            "OPASTIN_SERVICE_HOURS": str(hours),
+            **stores,
             "OPASTIN_PSEUDONYM_KEY": key,
             "OPASTIN_TELEGRAM_TOKEN": telegram.token,
             "OPASTIN_TELEGRAM_SECRET": secret,
