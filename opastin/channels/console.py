@@ -47,7 +47,7 @@ from opastin.channels.console_work import ConversationWork, error, handoff_json,
 from opastin.channels.handover import console_stream, tell_console
 from opastin.channels.hub import PushHub, shared_hub
 from opastin.channels.inbound import MAX_BODY, limit_request_size
-from opastin.channels.web import add_static_routes, blocking, event_stream
+from opastin.channels.web import add_static_routes, blocking, client_address, event_stream
 from opastin.handoff import agents, audit
 from opastin.handoff.queue import HandoffStore, shared_store
 from opastin.handoff.records import Agent, Handoff
@@ -259,11 +259,7 @@ class ConsoleInput(InputChannel):
         return self.trust_proxy and forwarded.rsplit(",", 1)[-1].strip().lower() == "https"
 
     def _address(self, request: Request) -> str:
-        """The client's address: the trusted proxy's last X-Forwarded-For entry, else the connection's."""
-        forwarded = request.headers.get("x-forwarded-for", "")
-        if self.trust_proxy and forwarded.strip():
-            return forwarded.rsplit(",", 1)[-1].strip()[:64]
-        return (request.ip or "")[:64]
+        return client_address(request, self.trust_proxy)
 
     def _set_cookie(self, reply: HTTPResponse, request: Request, value: str, max_age: int) -> None:
         reply.cookies[COOKIE] = value

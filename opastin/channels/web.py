@@ -32,6 +32,15 @@ async def blocking(function: Callable, *args: Any, **kwargs: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args, **kwargs))
 
 
+def client_address(request: Request, trust_proxy: bool) -> str:
+    """The client's address: behind a trusted proxy the last X-Forwarded-For entry (the one the proxy added;
+    the ones before it are the client's own word), else the connection's."""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if trust_proxy and forwarded.strip():
+        return forwarded.rsplit(",", 1)[-1].strip()[:64]
+    return (request.ip or "")[:64]
+
+
 def static_file(
     directory: Path, name: str, page_headers: dict[str, str], bundles: Mapping[str, Bundle] | None = None
 ) -> HTTPResponse:

@@ -58,7 +58,7 @@ from opastin.channels.inbound import (
 from opastin.channels.limits import web_chat_limits
 from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.session_token import Session, SessionSigner, TokenError, bearer_token
-from opastin.channels.web import add_static_routes, blocking, event_stream
+from opastin.channels.web import add_static_routes, blocking, client_address, event_stream
 from opastin.figures import record_feedback
 from opastin.handoff.queue import HandoffStore, shared_store
 
@@ -201,10 +201,7 @@ class WebchatInput(InputChannel):
 
     def client_address(self, request: Request) -> str:
         """The client's address for the per-address limits; behind a trusted proxy, the one it added."""
-        forwarded = request.headers.get("x-forwarded-for", "")
-        if self.trust_proxy and forwarded.strip():
-            return forwarded.rsplit(",", 1)[-1].strip()[:64]
-        return (request.ip or "")[:64]
+        return client_address(request, self.trust_proxy)
 
     def session_of(self, request: Request) -> Session:
         """The conversation the request's token opens; TokenError when there is none."""
