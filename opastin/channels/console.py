@@ -32,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,7 @@ from opastin.channels.console_work import ConversationWork, error, handoff_json,
 from opastin.channels.handover import console_stream, tell_console
 from opastin.channels.hub import PushHub, shared_hub
 from opastin.channels.inbound import MAX_BODY, limit_request_size
-from opastin.channels.web import add_static_routes, blocking, client_address, event_stream
+from opastin.channels.web import add_static_routes, blocking, client_address, event_stream, trusts_proxy
 from opastin.handoff import agents, audit
 from opastin.handoff.queue import HandoffStore, shared_store
 from opastin.handoff.records import Agent, Handoff
@@ -85,8 +84,7 @@ class ConsoleInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ConsoleInput:
-        configured = str((credentials or {}).get("trust_proxy") or "")
-        trusted = _flag(configured) or _flag(os.environ.get("OPASTIN_TRUST_PROXY"))
+        trusted = trusts_proxy((credentials or {}).get("trust_proxy"))
         return cls(trust_proxy=trusted, policy=agents.LoginPolicy.from_env())
 
     @property
@@ -300,7 +298,3 @@ class ConsoleInput(InputChannel):
     @staticmethod
     def _error(status: int, message: str, headers: dict[str, str] | None = None) -> HTTPResponse:
         return error(status, message, headers)
-
-
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")

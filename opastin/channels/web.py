@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -30,6 +31,12 @@ KEEPALIVE_SECONDS = 15
 async def blocking(function: Callable, *args: Any, **kwargs: Any) -> Any:
     """Database calls off the event loop: the server keeps answering other people meanwhile."""
     return await asyncio.get_running_loop().run_in_executor(None, partial(function, *args, **kwargs))
+
+
+def trusts_proxy(configured: Any) -> bool:
+    """A channel's `trust_proxy` (credentials.yml) or OPASTIN_TRUST_PROXY: one reading for every channel."""
+    values = (configured, os.environ.get("OPASTIN_TRUST_PROXY"))
+    return any(str(value or "").strip().lower() in ("1", "true", "yes", "on") for value in values)
 
 
 def client_address(request: Request, trust_proxy: bool) -> str:

@@ -58,7 +58,7 @@ from opastin.channels.inbound import (
 from opastin.channels.limits import web_chat_limits
 from opastin.channels.ordering import CONVERSATIONS
 from opastin.channels.session_token import Session, SessionSigner, TokenError, bearer_token
-from opastin.channels.web import add_static_routes, blocking, client_address, event_stream
+from opastin.channels.web import add_static_routes, blocking, client_address, event_stream, trusts_proxy
 from opastin.figures import record_feedback
 from opastin.handoff.queue import HandoffStore, shared_store
 
@@ -94,10 +94,6 @@ def _origins(configured: list[str] | None, setting: str | None) -> list[str]:
     can name its site without editing the file."""
     extra = [origin.strip() for origin in (setting or "").split(",") if origin.strip()]
     return [*(configured or []), *extra]
-
-
-def _flag(value: str | None) -> bool:
-    return str(value or "").strip().lower() in {"1", "true", "yes"}
 
 
 class WebchatOutput(OutputChannel):
@@ -166,7 +162,7 @@ class WebchatInput(InputChannel):
         """The channel as the Rasa server starts it: the signing key is read (or made) now, so that a bad
         OPASTIN_WEBCHAT_SECRET or key file stops the server at start, not a person's chat later."""
         credentials = credentials or {}
-        trusted = _flag(credentials.get("trust_proxy")) or _flag(os.environ.get("OPASTIN_TRUST_PROXY"))
+        trusted = trusts_proxy(credentials.get("trust_proxy"))
         return cls(
             allowed_origins=_origins(credentials.get("allowed_origins"), os.environ.get("OPASTIN_ALLOWED_ORIGINS")),
             signer=SessionSigner.from_settings(),
