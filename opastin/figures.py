@@ -60,6 +60,8 @@ def _engine(url: str | None) -> Engine:
 
 def create_schema(url: str | None = None) -> None:
     """Creates the tables (a setup step: `make databases`, tests' fixtures), never on a request's path."""
+    import opastin.report.aggregates  # noqa: F401  (its day-level tables share this database)
+
     ReportBase.metadata.create_all(_engine(url))
 
 

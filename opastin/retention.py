@@ -1,6 +1,7 @@
 """Purging what has outlived its lifetime, and erasing one conversation on request.
 
-`make purge` (python -m opastin.retention purge) runs at every `make run` and should run daily;
+`make purge` (python -m opastin.retention purge) runs at every `make run` and should run daily; it first
+collects the figures of the finished days not yet collected (opastin/report/collect.py), then purges;
 `python -m opastin.retention erase CONVERSATION_ID` erases one conversation everywhere: its
 tracker events, its hand-over texts and client key, its callback's number and matter, its held phone number.
 Lifetimes: opastin/data/retention.yml (opastin/lifetimes.py).
@@ -22,6 +23,8 @@ from opastin.handoff import routes
 from opastin.handoff.queue import HandoffStore, handoff_url, utc_now
 from opastin.handoff.records import ACTIVE, CLOSED, Callback, DeliveryRoute, Handoff, HandoffMessage, HeldPhone
 from opastin.lifetimes import Lifetimes, lifetimes
+from opastin.report import collect
+from opastin.report.aggregates import UnansweredMessage
 from opastin.tracker_store import tracker_url
 
 EVENTS = SQLTrackerStore.SQLEvent.__table__
@@ -35,6 +38,7 @@ class Purged:
     callbacks: int = 0
     held_phones: int = 0
     feedback_comments: int = 0
+    unanswered_texts: int = 0
     delivery_routes: int = 0
 
     def __str__(self) -> str:
@@ -89,6 +93,9 @@ def purge(
             .where(figures.Feedback.comment.is_not(None), figures.Feedback.day < (now - limits.feedback_comment).date())
             .values(comment=None)
         ).rowcount
+        done.unanswered_texts = connection.execute(  # kept for clustering as long as feedback comments
+            delete(UnansweredMessage).where(UnansweredMessage.day < (now - limits.feedback_comment).date())
+        ).rowcount
     return done
 
 
@@ -135,6 +142,10 @@ def main() -> None:
     erase_parser.add_argument("conversation_id")
     args = parser.parse_args()
     if args.command == "purge":
+        # Before the conversations go, their finished days are counted into the figures (opastin/report).
+        days = collect.pending_days()
+        contacts = sum(collect.collect_day(day) for day in days)
+        print(f"collected figures of {len(days)} day(s): {contacts} contact(s)")
         print(f"purged: {purge()}")
     else:
         print(f"erased {erase(args.conversation_id)} rows of conversation {args.conversation_id}")
