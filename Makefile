@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser setup-nginx run-scaled databases purge lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell interactive interactive-file inbox inbox-accept test test-unit test-validate test-dialogue test-nlu test-e2e bench bench-load constraints clean
+.PHONY: help setup setup-browser setup-nginx run-scaled databases purge report lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell interactive interactive-file inbox inbox-accept test test-unit test-validate test-dialogue test-nlu test-e2e bench bench-load constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -59,8 +59,13 @@ databases: setup ## create the tables and seed the service directory (SQLite in 
 	$(PY) -m opastin.setup_databases
 	$(PY) -m actions.directory.seed
 
-purge: setup databases ## erase what has outlived its lifetime (opastin/data/retention.yml); run daily in production
+purge: setup databases ## count the finished days' figures, then erase what has outlived its lifetime (opastin/data/retention.yml); run daily
 	$(PY) -m opastin.retention purge
+
+# LANG is also the shell's locale (C.UTF-8, fi_FI.UTF-8…): only fi, sv or en choose the report's language.
+report: setup databases ## a county's monthly report (HTML + CSV): make report MONTH=2026-11 COUNTY=paijat-hame [LANG=sv|en] [OUT=dir]
+	@test -n "$(MONTH)" -a -n "$(COUNTY)" || { echo "usage: make report MONTH=2026-11 COUNTY=paijat-hame|vantaa-kerava|satakunta [LANG=fi|sv|en] [OUT=dir]" >&2; exit 2; }
+	$(PY) -m opastin.report make --month "$(MONTH)" --county "$(COUNTY)" --lang $(or $(filter fi sv en,$(LANG)),fi) $(if $(OUT),--out "$(OUT)")
 
 train: setup ## train the model (Rasa reuses cached parts, so an unchanged project takes seconds)
 	$(RASA) train --quiet
