@@ -13,6 +13,7 @@ import pytest
 import requests
 from sanic import Sanic
 
+from opastin import setup_databases
 from opastin.channels.console import ConsoleInput
 from opastin.channels.hub import Hub
 from opastin.handoff import agents, audit
@@ -247,3 +248,48 @@ def test_the_proxy_is_trusted_only_when_the_settings_say_so(monkeypatch: pytest.
     assert ConsoleInput.from_credentials(None).policy.lock.total_seconds() == 30 * 60
     monkeypatch.setenv("OPASTIN_TRUST_PROXY", "1")
     assert ConsoleInput.from_credentials({"trust_proxy": False}).trust_proxy
+
+
+# --------------------------------------------------------------------------- the figures view
+
+
+@pytest.fixture
+def figures_base(store: HandoffStore, tmp_path: Path) -> Iterator[str]:
+    """The console with a seeded, collected November in its reporting database (and hand-over store)."""
+    from tests.report_month import seed_answers_and_feedback, seed_conversations, seed_handoffs
+    from tests.test_report import Stores, collect_november
+
+    stores = Stores(f"sqlite:///{tmp_path / 'tracker.db'}", store.url, f"sqlite:///{tmp_path / 'reporting.db'}")
+    setup_databases.create_all(handoff=stores.handoff, reporting=stores.reporting, tracker=stores.tracker)
+    seed_conversations(stores.tracker)
+    seed_handoffs(store)
+    seed_answers_and_feedback(stores.reporting)
+    collect_november(stores)
+    with serving(ConsoleInput(Hub(), store, policy=FAST, reporting=stores.reporting)) as url:
+        yield url
+
+
+def figures_of(base: str, username: str, query: str) -> requests.Response:
+    token = cookie_of(log_in(base, username))["opastin_console"]
+    return requests.get(api(base, f"figures?{query}"), headers=with_cookie(token), timeout=30)
+
+
+def test_an_agent_sees_only_their_own_countys_figures_with_small_counts_hidden(figures_base: str) -> None:
+    anna = figures_of(figures_base, "anna", "month=2026-11&lang=fi&county=vantaa-kerava")  # asking for another
+    sven = figures_of(figures_base, "sven", "month=2026-11&lang=sv")
+
+    assert anna.status_code == 200 and anna.headers["Cache-Control"] == "no-store"
+    assert (anna.json()["county"], anna.json()["heading"]) == (
+        "paijat-hame",
+        "Päijät-Hämeen hyvinvointialue, marraskuu 2026",
+    )
+    assert anna.json()["key_figures"][0] == ["Yhteydenottoja", "30"]
+    channels = next(table for table in anna.json()["tables"] if table["key"] == "by_channel")
+    assert channels["rows"] == [["Verkkosivun chat", "21"], ["Telegram", "6"], ["Tekstiviesti", "< 5"]]
+    assert sven.json()["county"] == "satakunta" and sven.json()["key_figures"][0] == ["Kontakter", "0"]
+
+
+def test_the_figures_need_a_login_and_a_real_month(figures_base: str) -> None:
+    assert requests.get(api(figures_base, "figures?month=2026-11"), timeout=10).status_code == 401
+    bad = figures_of(figures_base, "anna", "month=marraskuu")
+    assert (bad.status_code, bad.json()["error"]) == (400, "month must be like 2026-11, not 'marraskuu'")

@@ -32,11 +32,43 @@
      ["queue-title", "queue"], ["queue-empty", "queueEmpty"], ["callbacks-title", "callbacks"],
      ["callbacks-empty", "callbacksEmpty"], ["chat-title", "chat"], ["transcript-title", "transcript"],
      ["live-title", "live"], ["reply-label", "reply"], ["reply-button", "send"], ["return", "giveBack"],
-     ["close", "close"], ["rating-label", "rating"], ["rate-button", "rate"]].forEach(function (pair) {
+     ["close", "close"], ["rating-label", "rating"], ["rate-button", "rate"], ["figures-title", "figures"],
+     ["figures-month-label", "figuresMonth"], ["figures-button", "figuresShow"]].forEach(function (pair) {
       $(pair[0]).textContent = t(pair[1]);
     });
     document.title = t("title");
-    if (me) { refresh(); }
+    if (me) { refresh(); if ($("figures").childNodes.length) { showFigures(); } }
+  }
+
+  /** The county's figures for the chosen month, as tables: every count comes already shown ("< 5" for 1–4). */
+  function showFigures() {
+    var month = $("figures-month").value;
+    $("figures-status").textContent = "";
+    return api("figures?month=" + encodeURIComponent(month) + "&lang=" + lang).then(function (data) {
+      var out = $("figures");
+      out.textContent = "";
+      out.appendChild(el("h3", data.heading));
+      var keys = el("dl");
+      data.key_figures.forEach(function (pair) { keys.appendChild(el("dt", pair[0])); keys.appendChild(el("dd", pair[1])); });
+      out.appendChild(keys);
+      out.appendChild(el("p", data.note));
+      data.tables.forEach(function (table) {
+        var node = el("table");
+        node.appendChild(el("caption", table.title));
+        var head = node.appendChild(el("thead")).appendChild(el("tr"));
+        table.headings.forEach(function (name) { head.appendChild(el("th", name)).scope = "col"; });
+        var body = node.appendChild(el("tbody"));
+        table.rows.forEach(function (row) {
+          var tr = body.appendChild(el("tr"));
+          tr.appendChild(el("th", row[0])).scope = "row";
+          tr.appendChild(el("td", row[1]));
+        });
+        out.appendChild(el("p", table.summary));
+        out.appendChild(node);
+      });
+    }).catch(function (error) {
+      if (error.status === 401) { logout(); } else { $("figures-status").textContent = t("figuresFailed"); }
+    });
   }
 
   function show(loggedIn) {
@@ -161,6 +193,8 @@
       .catch(function (error) { $("login-status").textContent = t(error.status === 429 ? "loginLocked" : "loginFailed"); });
   });
   $("logout").addEventListener("click", logout);
+  $("figures-form").addEventListener("submit", function (event) { event.preventDefault(); showFigures(); });
+  $("figures-month").value = new Date().toISOString().slice(0, 7);
   $("reply").addEventListener("submit", function (event) {
     event.preventDefault();
     var text = $("reply-text").value.trim();

@@ -13,6 +13,7 @@ agent's replies go out through the same push streams as the bot's answers.
   POST /api/conversations/<id>/take | /messages {"text"} | /return | /close | /rating {"rating": 1-5}
   POST /api/callbacks/<id>/done
   GET  /api/stream                           live events of the agent's county (SSE)
+  GET  /api/figures?month=2026-11&lang=fi     the month's figures of the agent's county, small counts as "< 5"
 
 Nothing without a login: every /api route but login answers 401. An agent sees only their own
 county; another county's conversation answers 404, as if it did not exist. Every POST must carry
@@ -50,6 +51,7 @@ from opastin.channels.web import add_static_routes, blocking, client_address, ev
 from opastin.handoff import agents, audit
 from opastin.handoff.queue import HandoffStore, shared_store
 from opastin.handoff.records import Agent, Handoff
+from opastin.report.console_view import figures_view
 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "console"
 COOKIE = "opastin_console"
@@ -72,8 +74,10 @@ class ConsoleInput(InputChannel):
         *,
         trust_proxy: bool = False,
         policy: agents.LoginPolicy = agents.DEFAULT_POLICY,
+        reporting: str | None = None,
     ) -> None:
         self.hub = hub or shared_hub()
+        self.reporting = reporting  # the reporting database's URL (default REPORTING_URL)
         self._store = store
         self.trust_proxy = trust_proxy
         self.policy = policy
@@ -240,6 +244,24 @@ class ConsoleInput(InputChannel):
                 return self._error(401, "log in first")
             await event_stream(request, self.hub, console_stream(agent.county), event="console")
             return None
+
+        @console.route("/api/figures", methods=["GET"])
+        async def month_figures(request: Request) -> HTTPResponse:
+            agent = await self._agent(request)
+            if agent is None:
+                return self._error(401, "log in first")
+            try:  # the agent's own county, whatever the request asks: no parameter names another
+                data = await blocking(
+                    figures_view,
+                    agent.county,
+                    request.args.get("month"),
+                    request.args.get("lang"),
+                    reporting=self.reporting,
+                    handoff=self.store.url,
+                )
+            except ValueError as problem:
+                return self._error(400, str(problem))
+            return response.json(data)
 
         @console.route("/api/<rest:path>", methods=["GET", "POST"])
         async def unknown(request: Request, rest: str) -> HTTPResponse:

@@ -112,7 +112,7 @@ def render(figures: MonthFigures, clusters: list[Cluster], language: str = "fi",
         f'<p class="subtitle">{escape(text("subtitle", language, county=place, month=when))}</p>',
         f'<section aria-labelledby="summary"><h2 id="summary">{escape(text("summary", language))}</h2>',
         f"<p>{escape(intro)}</p>",
-        _key_figures(figures, outcomes, language),
+        _key_figures(figures, language),
         f'<p class="note">{escape(notes)}</p></section>',
     ]
     parts.append(_chart_section(figures, "by_day", language, vertical=True))
@@ -126,7 +126,9 @@ def render(figures: MonthFigures, clusters: list[Cluster], language: str = "fi",
     return "\n".join(parts)
 
 
-def _key_figures(figures: MonthFigures, outcomes: dict[str, int], language: str) -> str:
+def key_figures(figures: MonthFigures, language: str) -> list[tuple[str, str]]:
+    """The month in brief as (name, value) pairs: the report's first page and the console's view."""
+    outcomes = dict(figures.tables.get("by_outcome", []))
     wait = figures.median_wait()
     percent = figures.not_understood_percent()
     feedback = dict(figures.tables.get("feedback", []))
@@ -140,8 +142,32 @@ def _key_figures(figures: MonthFigures, outcomes: dict[str, int], language: str)
         ("key_wait", text("minutes", language, value=wait) if wait is not None else text("not_shown", language)),
         ("key_feedback", f"{shown(feedback.get('up', 0))} / {shown(feedback.get('down', 0))}"),
     ]
-    cells = "".join(f"<li>{escape(text(key, language))}<strong>{escape(value)}</strong></li>" for key, value in items)
+    return [(text(key, language), value) for key, value in items]
+
+
+def _key_figures(figures: MonthFigures, language: str) -> str:
+    cells = "".join(
+        f"<li>{escape(name)}<strong>{escape(value)}</strong></li>" for name, value in key_figures(figures, language)
+    )
     return f'<ul class="keys">{cells}</ul>'
+
+
+def labelled_tables(figures: MonthFigures, language: str) -> list[dict[str, Any]]:
+    """Each table with its title and its rows as (label, count as shown): the console's view of the figures."""
+    return [
+        {
+            "key": key,
+            "title": text(key, language),
+            "headings": [
+                text("table_day" if key == "by_day" else "table_category", language),
+                text("table_count", language),
+            ],
+            "summary": summary_of(key, figures.tables.get(key, []), language),
+            "rows": [[label(key, value, language), shown(count)] for value, count in figures.tables.get(key, [])],
+        }
+        for key in ("by_day", *SECTIONS, "preparation_rating", "feedback")
+        if key in figures.tables
+    ]
 
 
 def _chart_section(figures: MonthFigures, key: str, language: str, vertical: bool = False) -> str:
