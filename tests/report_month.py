@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -57,7 +58,19 @@ def save(store: RedactedSQLTrackerStore, events: list[Event]) -> None:
     tracker = DialogueStateTracker(f"conv-{uuid.uuid4().hex}", DOMAIN.slots)
     for event in [ActionExecuted("action_listen", timestamp=events[0].timestamp - 1), *events]:
         tracker.update(event)
-    asyncio.run(store.save(tracker))
+    if running_loop():  # under Playwright's sync API, whose event loop runs in this thread
+        with ThreadPoolExecutor(1) as worker:
+            worker.submit(asyncio.run, store.save(tracker)).result()
+    else:
+        asyncio.run(store.save(tracker))
+
+
+def running_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def seed_conversations(tracker_url: str) -> None:

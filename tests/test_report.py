@@ -192,7 +192,7 @@ def test_no_small_count_leaves_the_server_in_the_report_csv_or_json(month: Store
         ]
     assert '<th scope="row">Tekstiviesti</th><td class="n">&lt; 5</td>' in page
     assert "Opastimeen otettiin yhteyttä 30 kertaa." in page
-    assert "Jonotusajan mediaani oli 7.0 min." in page
+    assert "Jonotusajan mediaani oli 7,0 min." in page
 
 
 def test_a_median_of_fewer_than_five_waits_is_not_shown(tmp_path: Path) -> None:

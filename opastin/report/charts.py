@@ -52,7 +52,7 @@ def bar_chart(
 
 def _accessible(svg: str, chart_id: str, title: str, description: str) -> str:
     """The SVG element alone, its ids made unique in the page, named by a <title> and a <desc>."""
-    svg = svg[svg.index("<svg") :]
+    svg = svg[svg.index("<svg") :].replace("'sans-serif'", "sans-serif")  # quoted, it is no generic family
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r'id="([^"]+)"', rf'id="{chart_id}-\1"', svg)
     svg = re.sub(r"#([A-Za-z_][\w.-]*)\)", rf"#{chart_id}-\1)", svg)
@@ -60,7 +60,8 @@ def _accessible(svg: str, chart_id: str, title: str, description: str) -> str:
     opening_end = svg.index(">") + 1
     attributes = re.sub(r'\s(width|height)="[^"]*"', "", svg[len("<svg") : opening_end - 1])  # scales with the page
     return (
-        f'<svg role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false"{attributes}>'
+        f'<svg role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc"'
+        f' focusable="false"{attributes}>'
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
         + svg[opening_end:]
     )

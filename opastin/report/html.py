@@ -66,6 +66,11 @@ def label(table: str, value: str, language: str) -> str:
     return str(texts()["labels"].get(value, {}).get(language, value))
 
 
+def decimal(value: float, language: str) -> str:
+    """7.5 as Finnish and Swedish write it (7,5), or as English does."""
+    return f"{value:.1f}" if language == "en" else f"{value:.1f}".replace(".", ",")
+
+
 def month_name(month: str, language: str) -> str:
     year, number = month.split("-")
     return f"{texts()['months'][language][int(number) - 1]} {year}"
@@ -132,14 +137,19 @@ def key_figures(figures: MonthFigures, language: str) -> list[tuple[str, str]]:
     wait = figures.median_wait()
     percent = figures.not_understood_percent()
     feedback = dict(figures.tables.get("feedback", []))
-    understood = shown(figures.not_understood) + (f" ({percent} %)" if percent is not None else "")
+    understood = shown(figures.not_understood) + (f" ({decimal(percent, language)} %)" if percent is not None else "")
     items = [
         ("key_contacts", shown(figures.contacts)),
         ("key_bot", shown(outcomes.get("bot", 0))),
         ("key_person", shown(outcomes.get("person", 0))),
         ("key_callbacks", shown(figures.callbacks)),
         ("key_not_understood", understood),
-        ("key_wait", text("minutes", language, value=wait) if wait is not None else text("not_shown", language)),
+        (
+            "key_wait",
+            text("minutes", language, value=decimal(wait, language))
+            if wait is not None
+            else text("not_shown", language),
+        ),
         ("key_feedback", f"{shown(feedback.get('up', 0))} / {shown(feedback.get('down', 0))}"),
     ]
     return [(text(key, language), value) for key, value in items]
@@ -198,7 +208,9 @@ def _live_chat_section(figures: MonthFigures, language: str) -> str:
         language,
         live=shown(figures.live_chats),
         taken=shown(figures.live_chats_taken),
-        wait=text("minutes", language, value=wait) if wait is not None else text("not_shown", language),
+        wait=text("minutes", language, value=decimal(wait, language))
+        if wait is not None
+        else text("not_shown", language),
         callbacks=shown(figures.callbacks),
         done=shown(figures.callbacks_done),
     )
