@@ -62,7 +62,7 @@ def label(table: str, value: str, language: str) -> str:
         day = date.fromisoformat(value)
         return f"{day.day}.{day.month}." if language != "en" else f"{day.day}/{day.month}"
     if table == "preparation_rating":
-        return value
+        return f"{value}/5"
     return str(texts()["labels"].get(value, {}).get(language, value))
 
 
@@ -81,10 +81,11 @@ def county_name(county: str, language: str) -> str:
 
 
 def summary_of(table: str, rows: list[tuple[str, int]], language: str) -> str:
-    """One or two plain sentences on what the chart shows, without counts that single anyone out."""
-    ranked = sorted((row for row in rows if row[1] > 0), key=lambda row: -row[1])
+    """One or two plain sentences on what the chart shows; only counts of at least 5 are named (naming the
+    larger of two small counts would tell them apart)."""
+    ranked = sorted((row for row in rows if row[1] >= SMALL), key=lambda row: -row[1])
     if not ranked:
-        return text("nothing", language)
+        return text("all_small" if any(count for _, count in rows) else "nothing", language)
     first = ranked[0]
     if table == "by_day":
         return text("busiest", language, day=label(table, first[0], language), count=shown(first[1]))

@@ -141,9 +141,14 @@ def _contacts(result: MonthFigures, engine: Any, days: list[date]) -> None:
         "by_municipality": tuple(m.code for m in places.municipalities_of(result.county)) + (UNKNOWN,),
     }
     for key, counts in found.items():
-        order = orders.get(key) or tuple(sorted(counts, key=lambda label: -counts[label]))
+        # Largest first, but small counts (1–4) all alike: their order would tell them apart.
+        order = orders.get(key) or tuple(sorted(counts, key=lambda label: (-_rank(counts[label]), str(label))))
         extra = [label for label in counts if label not in order]
         result.tables[key] = [(str(label), int(counts.get(label) or 0)) for label in (*order, *extra)]
+
+
+def _rank(count: int) -> int:
+    return count if count >= SMALL else 0
 
 
 def _survey_and_feedback(result: MonthFigures, url: str, days: list[date]) -> None:
@@ -153,7 +158,7 @@ def _survey_and_feedback(result: MonthFigures, url: str, days: list[date]) -> No
         county = municipality.county if municipality and municipality.county else home_county()
         if answer == "not_now" and county == result.county:
             not_now[theme] += count
-    result.tables["survey_not_now"] = sorted(not_now.items(), key=lambda item: (-item[1], item[0]))
+    result.tables["survey_not_now"] = sorted(not_now.items(), key=lambda item: (-_rank(item[1]), item[0]))
     if result.county != home_county():
         result.tables["feedback"] = [("up", 0), ("down", 0)]
         return  # the web chat's feedback carries no place: it is the deployment's county's
