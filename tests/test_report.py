@@ -222,3 +222,19 @@ def test_the_command_writes_the_report_and_refuses_a_bad_month_or_county(
         assert (
             connection.scalar(select(func.sum(DailyContacts.contacts))) == 32
         )  # November's 30 in Päijät-Häme and 2 in Vantaa, once
+
+
+@pytest.mark.parametrize(
+    "language, intro",
+    [
+        ("fi", "Opastimeen otettiin yhteyttä 30 kertaa."),
+        ("sv", "Opastin kontaktades 30 gånger."),
+        ("en", "Opastin was contacted 30 times."),
+    ],
+)
+def test_the_report_reads_in_each_language(month: Stores, language: str, intro: str) -> None:
+    found = month_figures("paijat-hame", MONTH, reporting=month.reporting, handoff=month.handoff)
+    page = render(found, clusters(unanswered_texts("paijat-hame", MONTH, reporting=month.reporting)), language)
+
+    assert f'<html lang="{language}">' in page and intro in page
+    assert "{" not in page.split("</style>")[1].split("<svg")[0]  # every placeholder of the first page filled in
