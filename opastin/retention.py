@@ -99,6 +99,18 @@ def purge(
     return done
 
 
+def collect_and_purge(
+    now: datetime | None = None, *, tracker: str | None = None, handoff: str | None = None, reporting: str | None = None
+) -> tuple[int, Purged]:
+    """`make purge`: the finished days not yet counted go into the figures first, then what is old is erased,
+    so that no conversation leaves before it is counted. Returns the days counted and what was purged."""
+    now = now or utc_now()
+    days = collect.pending_days(tracker=tracker, reporting=reporting, now=now)
+    for day in days:
+        collect.collect_day(day, tracker=tracker, reporting=reporting, now=now)
+    return len(days), purge(now, tracker=tracker, handoff=handoff, reporting=reporting)
+
+
 def _purge_conversations(engine: Engine, before: datetime) -> int:
     """Conversations whose last event is older than `before` (the tracker store counts in epoch seconds)."""
     cutoff = (before - datetime(1970, 1, 1)) / timedelta(seconds=1)
@@ -142,11 +154,8 @@ def main() -> None:
     erase_parser.add_argument("conversation_id")
     args = parser.parse_args()
     if args.command == "purge":
-        # Before the conversations go, their finished days are counted into the figures (opastin/report).
-        days = collect.pending_days()
-        contacts = sum(collect.collect_day(day) for day in days)
-        print(f"collected figures of {len(days)} day(s): {contacts} contact(s)")
-        print(f"purged: {purge()}")
+        days, purged = collect_and_purge()
+        print(f"counted the figures of {days} day(s); purged: {purged}")
     else:
         print(f"erased {erase(args.conversation_id)} rows of conversation {args.conversation_id}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -42,7 +43,7 @@ def at(day: date, hour: int, minute: int = 0) -> float:
 
 
 def turn(
-    when: float, text: str, intent: str, channel: str, action: str, slots: dict[str, str | None] | None = None
+    when: float, text: str, intent: str, channel: str, action: str, slots: Mapping[str, str | None] | None = None
 ) -> list[Event]:
     """One message and the bot's answer, with the slots the turn set."""
     events: list[Event] = [

@@ -21,7 +21,7 @@ from opastin.report.aggregates import DailyContacts
 from opastin.report.clusters import clusters
 from opastin.report.html import render, write_csv
 from opastin.report.month import month_figures, shown, unanswered_texts
-from opastin.retention import purge
+from opastin.retention import collect_and_purge, purge
 from tests.conftest import fresh_postgres_database
 from tests.report_month import MONTH, seed_answers_and_feedback, seed_conversations, seed_handoffs
 
@@ -167,6 +167,18 @@ def test_purge_keeps_the_figures_and_erases_unanswered_texts_with_feedback_comme
         found.not_understood,
         unanswered_texts("paijat-hame", MONTH, reporting=stores.reporting),
     ) == (30, 7, [])
+
+
+def test_make_purge_counts_every_day_before_the_conversations_go(tmp_path: Path) -> None:
+    stores = seeded(*(f"sqlite:///{tmp_path / name}.db" for name in ("tracker", "handoff", "reporting")))
+    much_later = AFTER_THE_MONTH + timedelta(days=40)  # never collected before: the nightly run was off
+
+    days, done = collect_and_purge(
+        much_later, tracker=stores.tracker, handoff=stores.handoff, reporting=stores.reporting
+    )
+
+    assert (days, done.conversations) == (75, 33)  # 31 October to 13 January; then every conversation erased
+    assert month_figures("paijat-hame", MONTH, reporting=stores.reporting, handoff=stores.handoff).contacts == 30
 
 
 @pytest.mark.parametrize("count, expected", [(0, "0"), (1, "< 5"), (4, "< 5"), (5, "5"), (130, "130")])
