@@ -143,7 +143,7 @@ def key_figures(figures: MonthFigures, language: str) -> list[tuple[str, str]]:
         ("key_contacts", shown(figures.contacts)),
         ("key_bot", shown(outcomes.get("bot", 0))),
         ("key_person", shown(outcomes.get("person", 0))),
-        ("key_callbacks", shown(figures.callbacks)),
+        ("key_callbacks", shown(outcomes.get("callback", 0))),  # of the contacts, as the sentence above counts them
         ("key_not_understood", understood),
         (
             "key_wait",
