@@ -20,7 +20,7 @@ from opastin.report.__main__ import main as report_main
 from opastin.report.aggregates import DailyContacts
 from opastin.report.clusters import clusters
 from opastin.report.html import render, write_csv
-from opastin.report.month import month_figures, shown, unanswered_texts
+from opastin.report.month import month_figures, protected, shown, unanswered_texts
 from opastin.retention import collect_and_purge, purge
 from tests.conftest import fresh_postgres_database
 from tests.report_month import MONTH, seed_answers_and_feedback, seed_conversations, seed_handoffs
@@ -192,19 +192,35 @@ def test_no_small_count_leaves_the_server_in_the_report_csv_or_json(month: Store
     write_csv(found, tmp_path)
     data = found.as_json()
 
-    assert data["tables"]["by_channel"] == [["webchat", "21"], ["telegram", "6"], ["sms", "< 5"]]
+    # Telegram's 6 would give away SMS's 3 (30 − 21 − 6): it is hidden as "≥ 5".
+    assert data["tables"]["by_channel"] == [["webchat", "21"], ["telegram", "≥ 5"], ["sms", "< 5"]]
     assert (data["callbacks"], data["median_wait_minutes"]) == ("< 5", 7.0)
     assert data["tables"]["survey_not_now"] == [["mood", "5"], ["culture", "< 5"]]
     with (tmp_path / "by_channel.csv").open(encoding="utf-8-sig") as file:
         assert list(csv.reader(file)) == [
             ["Ryhmä", "Määrä"],
             ["Verkkosivun chat", "21"],
-            ["Telegram", "6"],
+            ["Telegram", "≥ 5"],
             ["Tekstiviesti", "< 5"],
         ]
     assert '<th scope="row">Tekstiviesti</th><td class="n">&lt; 5</td>' in page
-    assert "Opastimeen otettiin yhteyttä 30 kertaa." in page
+    assert "Opastimeen otettiin yhteyttä 30 kertaa. Botti hoiti itse 21 yhteydenottoa, ihmiselle ohjattiin ≥ 5" in page
     assert "Jonotusajan mediaani oli 7,0 min." in page
+
+
+@pytest.mark.parametrize(
+    "counts, total_is_shown, expected",
+    [
+        ([21, 6, 3], True, ["21", "≥ 5", "< 5"]),  # the smallest other count hides the one hidden count
+        ([21, 6, 3, 2], True, ["21", "6", "< 5", "< 5"]),  # two hidden counts cannot be told apart
+        ([5, 2], False, ["5", "< 5"]),  # no total shown: nothing to work it out from
+        ([30, 0], True, ["30", "0"]),
+    ],
+)
+def test_a_hidden_count_cannot_be_worked_out_from_the_total(
+    counts: list[int], total_is_shown: bool, expected: list[str]
+) -> None:
+    assert protected([(str(n), count) for n, count in enumerate(counts)], total_is_shown) == expected
 
 
 def test_a_median_of_fewer_than_five_waits_is_not_shown(tmp_path: Path) -> None:

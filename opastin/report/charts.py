@@ -1,6 +1,7 @@
 """Bar charts as inline SVG (matplotlib, Agg, no JavaScript), each named by <title> and <desc> for screen readers.
 
-A bar whose count is under 5 is drawn at zero height and labelled "< 5": its height would tell the count.
+A bar whose count is hidden ("< 5", or "≥ 5" where the total would give a hidden one away) is drawn at zero
+height and labelled as the table shows it: its height would tell the count.
 """
 
 from __future__ import annotations
@@ -17,17 +18,17 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 
-from opastin.report.month import SMALL, shown  # noqa: E402
+from opastin.report.month import is_exact  # noqa: E402
 
 BAR = "#1f4e79"  # dark blue: 8.6:1 on white
 matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "opastin", "font.size": 10})
 
 
 def bar_chart(
-    chart_id: str, title: str, description: str, labels: list[str], counts: list[int], *, vertical: bool = False
+    chart_id: str, title: str, description: str, labels: list[str], counts: list[str], *, vertical: bool = False
 ) -> str:
-    """An SVG bar chart; horizontal bars suit long labels, vertical ones a month's days."""
-    heights = [count if count >= SMALL else 0 for count in counts]
+    """An SVG bar chart of counts as shown; horizontal bars suit long labels, vertical ones a month's days."""
+    heights = [int(count) if is_exact(count) else 0 for count in counts]
     if vertical:
         figure, axes = plt.subplots(figsize=(9, 3))
         axes.bar(range(len(labels)), heights, color=BAR)
@@ -39,7 +40,7 @@ def bar_chart(
         axes.set_yticks(list(positions), labels)
         top = max(heights, default=0) or 1
         for position, count in zip(positions, counts, strict=True):
-            axes.text(max(heights[len(labels) - 1 - position], 0) + top * 0.01, position, shown(count), va="center")
+            axes.text(max(heights[len(labels) - 1 - position], 0) + top * 0.01, position, count, va="center")
         axes.set_xlim(0, top * 1.15)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)

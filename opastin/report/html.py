@@ -18,7 +18,7 @@ import yaml
 from opastin import places
 from opastin.report.charts import bar_chart
 from opastin.report.clusters import Cluster
-from opastin.report.month import SMALL, MonthFigures, shown
+from opastin.report.month import SMALL, MonthFigures, is_exact, shown
 
 TEXTS_FILE = Path(__file__).resolve().parents[2] / "texts" / "report.yml"
 THEMES_FILE = Path(__file__).resolve().parents[2] / "texts" / "wellbeing_themes.yml"
@@ -80,33 +80,33 @@ def county_name(county: str, language: str) -> str:
     return str(texts()["counties"].get(county, {}).get(language, county))
 
 
-def summary_of(table: str, rows: list[tuple[str, int]], language: str) -> str:
-    """One or two plain sentences on what the chart shows; only counts of at least 5 are named (naming the
-    larger of two small counts would tell them apart)."""
-    ranked = sorted((row for row in rows if row[1] >= SMALL), key=lambda row: -row[1])
+def summary_of(table: str, rows: list[tuple[str, str]], language: str) -> str:
+    """One or two plain sentences on what the chart shows; only exact counts (5 or more) are named, since naming
+    the larger of two hidden counts would tell them apart."""
+    ranked = sorted((row for row in rows if is_exact(row[1]) and int(row[1]) > 0), key=lambda row: -int(row[1]))
     if not ranked:
-        return text("all_small" if any(count for _, count in rows) else "nothing", language)
+        return text("all_small" if any(shown != "0" for _, shown in rows) else "nothing", language)
     first = ranked[0]
     if table == "by_day":
-        return text("busiest", language, day=label(table, first[0], language), count=shown(first[1]))
-    sentence = text("most", language, first=label(table, first[0], language), count=shown(first[1]))
+        return text("busiest", language, day=label(table, first[0], language), count=first[1])
+    sentence = text("most", language, first=label(table, first[0], language), count=first[1])
     if len(ranked) > 1:
         second = ranked[1]
-        sentence += " " + text("second", language, second=label(table, second[0], language), count=shown(second[1]))
+        sentence += " " + text("second", language, second=label(table, second[0], language), count=second[1])
     return sentence
 
 
 def render(figures: MonthFigures, clusters: list[Cluster], language: str = "fi", today: date | None = None) -> str:
     """The report's HTML in the language (fi by default: the board reads Finnish)."""
-    outcomes = dict(figures.tables.get("by_outcome", []))
+    outcomes = dict(figures.displayed("by_outcome"))
     place, when = county_name(figures.county, language), month_name(figures.month, language)
     intro = text(
         "intro",
         language,
         contacts=shown(figures.contacts),
-        bot=shown(outcomes.get("bot", 0)),
-        person=shown(outcomes.get("person", 0)),
-        callbacks=shown(outcomes.get("callback", 0)),
+        bot=outcomes.get("bot", "0"),
+        person=outcomes.get("person", "0"),
+        callbacks=outcomes.get("callback", "0"),
     )
     notes = f"{text('small_note', language)} {text('contact_note', language)}"
     parts = [
@@ -134,16 +134,16 @@ def render(figures: MonthFigures, clusters: list[Cluster], language: str = "fi",
 
 def key_figures(figures: MonthFigures, language: str) -> list[tuple[str, str]]:
     """The month in brief as (name, value) pairs: the report's first page and the console's view."""
-    outcomes = dict(figures.tables.get("by_outcome", []))
+    outcomes = dict(figures.displayed("by_outcome"))
     wait = figures.median_wait()
     percent = figures.not_understood_percent()
-    feedback = dict(figures.tables.get("feedback", []))
+    feedback = dict(figures.displayed("feedback"))
     understood = shown(figures.not_understood) + (f" ({decimal(percent, language)} %)" if percent is not None else "")
     items = [
         ("key_contacts", shown(figures.contacts)),
-        ("key_bot", shown(outcomes.get("bot", 0))),
-        ("key_person", shown(outcomes.get("person", 0))),
-        ("key_callbacks", shown(outcomes.get("callback", 0))),  # of the contacts, as the sentence above counts them
+        ("key_bot", outcomes.get("bot", "0")),
+        ("key_person", outcomes.get("person", "0")),
+        ("key_callbacks", outcomes.get("callback", "0")),  # of the contacts, as the sentence above counts them
         ("key_not_understood", understood),
         (
             "key_wait",
@@ -151,7 +151,7 @@ def key_figures(figures: MonthFigures, language: str) -> list[tuple[str, str]]:
             if wait is not None
             else text("not_shown", language),
         ),
-        ("key_feedback", f"{shown(feedback.get('up', 0))} / {shown(feedback.get('down', 0))}"),
+        ("key_feedback", f"{feedback.get('up', '0')} / {feedback.get('down', '0')}"),
     ]
     return [(text(key, language), value) for key, value in items]
 
@@ -173,8 +173,8 @@ def labelled_tables(figures: MonthFigures, language: str) -> list[dict[str, Any]
                 text("table_day" if key == "by_day" else "table_category", language),
                 text("table_count", language),
             ],
-            "summary": summary_of(key, figures.tables.get(key, []), language),
-            "rows": [[label(key, value, language), shown(count)] for value, count in figures.tables.get(key, [])],
+            "summary": summary_of(key, figures.displayed(key), language),
+            "rows": [[label(key, value, language), count] for value, count in figures.displayed(key)],
         }
         for key in ("by_day", *SECTIONS, "preparation_rating", "feedback")
         if key in figures.tables
@@ -182,14 +182,14 @@ def labelled_tables(figures: MonthFigures, language: str) -> list[dict[str, Any]
 
 
 def _chart_section(figures: MonthFigures, key: str, language: str, vertical: bool = False) -> str:
-    rows = figures.tables.get(key, [])
+    rows = figures.displayed(key)
     title = text(key, language)
     summary = summary_of(key, rows, language)
     labels = [label(key, value, language) for value, _ in rows]
     chart = bar_chart(key, title, summary, labels, [count for _, count in rows], vertical=vertical) if rows else ""
     heading = text("table_day" if key == "by_day" else "table_category", language)
     body = "".join(
-        f'<tr><th scope="row">{escape(name)}</th><td class="n">{escape(shown(count))}</td></tr>'
+        f'<tr><th scope="row">{escape(name)}</th><td class="n">{escape(count)}</td></tr>'
         for name, (_, count) in zip(labels, rows, strict=True)
     )
     table = (
@@ -252,14 +252,14 @@ def _clusters_section(clusters: list[Cluster], language: str) -> str:
 def write_csv(figures: MonthFigures, folder: Path, language: str = "fi") -> list[Path]:
     """One CSV per table (category, count as shown), plus the key figures; UTF-8 with BOM for spreadsheets."""
     written = []
-    for key, rows in figures.tables.items():
+    for key in figures.tables:
         path = folder / f"{key}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as file:
             writer = csv.writer(file)
             writer.writerow(
                 [text("table_day" if key == "by_day" else "table_category", language), text("table_count", language)]
             )
-            writer.writerows([label(key, value, language), shown(count)] for value, count in rows)
+            writer.writerows([label(key, value, language), count] for value, count in figures.displayed(key))
         written.append(path)
     path = folder / "summary.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as file:

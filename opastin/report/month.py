@@ -34,6 +34,22 @@ def shown(count: int) -> str:
     return f"< {SMALL}" if 0 < count < SMALL else str(count)
 
 
+def protected(rows: list[tuple[str, int]], total_is_shown: bool = True) -> list[str]:
+    """A table's counts as shown. When a table's total is shown elsewhere and only one of its counts is
+    hidden, that count could be worked out from the total and the others: the smallest other count is then
+    shown as "≥ 5" too (secondary suppression)."""
+    displayed = [shown(count) for _, count in rows]
+    small = [n for n, (_, count) in enumerate(rows) if 0 < count < SMALL]
+    large = [n for n, (_, count) in enumerate(rows) if count >= SMALL]
+    if total_is_shown and len(small) == 1 and large:
+        displayed[min(large, key=lambda n: (rows[n][1], n))] = f"≥ {SMALL}"
+    return displayed
+
+
+def is_exact(displayed: str) -> bool:
+    return displayed.isdigit()
+
+
 def month_days(month: str) -> list[date]:
     """The days of "2026-11"; a clear error for anything else."""
     try:
@@ -70,6 +86,11 @@ class MonthFigures:
     callbacks_done: int = 0
     feedback_comments: list[str] = field(default_factory=list)
 
+    def displayed(self, key: str) -> list[tuple[str, str]]:
+        """A table's rows as (category, count as shown); the contact tables' total is the month's contacts."""
+        rows = self.tables.get(key, [])
+        return list(zip((label for label, _ in rows), protected(rows, key.startswith("by_")), strict=True))
+
     def median_wait(self) -> float | None:
         """Median minutes from joining the queue to an agent taking it, when at least 5 were taken."""
         if len(self.waiting_minutes) < SMALL:
@@ -95,7 +116,7 @@ class MonthFigures:
             "median_wait_minutes": self.median_wait(),
             "callbacks": shown(self.callbacks),
             "callbacks_done": shown(self.callbacks_done),
-            "tables": {key: [[label, shown(count)] for label, count in rows] for key, rows in self.tables.items()},
+            "tables": {key: [list(row) for row in self.displayed(key)] for key in self.tables},
         }
 
 
