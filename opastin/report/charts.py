@@ -17,6 +17,7 @@ import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from opastin.report.month import is_exact  # noqa: E402
 
@@ -42,6 +43,7 @@ def bar_chart(
         for position, count in zip(positions, counts, strict=True):
             axes.text(max(heights[len(labels) - 1 - position], 0) + top * 0.01, position, count, va="center")
         axes.set_xlim(0, top * 1.15)
+    (axes.yaxis if vertical else axes.xaxis).set_major_locator(MaxNLocator(integer=True))  # counts: no 0.5
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     figure.tight_layout()

@@ -186,7 +186,8 @@ def _chart_section(figures: MonthFigures, key: str, language: str, vertical: boo
     title = text(key, language)
     summary = summary_of(key, rows, language)
     labels = [label(key, value, language) for value, _ in rows]
-    chart = bar_chart(key, title, summary, labels, [count for _, count in rows], vertical=vertical) if rows else ""
+    drawable = any(is_exact(count) and count != "0" for _, count in rows)  # else an empty chart: the table says it
+    chart = bar_chart(key, title, summary, labels, [count for _, count in rows], vertical=vertical) if drawable else ""
     heading = text("table_day" if key == "by_day" else "table_category", language)
     body = "".join(
         f'<tr><th scope="row">{escape(name)}</th><td class="n">{escape(count)}</td></tr>'
