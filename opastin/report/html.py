@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 
 from opastin import places
-from opastin.report.charts import bar_chart
 from opastin.report.clusters import Cluster
 from opastin.report.month import SMALL, MonthFigures, is_exact, shown
 
@@ -182,6 +181,8 @@ def labelled_tables(figures: MonthFigures, language: str) -> list[dict[str, Any]
 
 
 def _chart_section(figures: MonthFigures, key: str, language: str, vertical: bool = False) -> str:
+    from opastin.report.charts import bar_chart  # here: the console's view (in the Rasa server) needs no matplotlib
+
     rows = figures.displayed(key)
     title = text(key, language)
     summary = summary_of(key, rows, language)
