@@ -17,15 +17,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from actions.directory import db, seed_events
-from actions.directory.schema import Base, Service
+from actions.directory.schema import Base, ImportState, Service
 from actions.directory.seed_services import build_county_rows, build_county_services, build_national_services, load
 
 log = logging.getLogger(__name__)
 
 
 def _events(session: Session, *, replace: bool = False) -> int:
+    """The sample events, for the counties that have not imported their own."""
     templates = load("events.yml")["events"]
-    counties = load("counties.yml")["counties"]
+    imported = set(session.scalars(select(ImportState.county_code).where(ImportState.source == "linkedevents")))
+    counties = [c for c in load("counties.yml")["counties"] if c["code"] not in imported]
     if replace:
         return seed_events.replace_events(session, templates, counties)
     return seed_events.build_events(session, templates, counties)
