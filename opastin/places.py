@@ -60,6 +60,7 @@ class Municipality:
     sv: str
     county: str | None
     main: bool
+    centre: tuple[float, float] | None = None  # (latitude, longitude), approximate: for ordering by distance
 
     def name(self, language: str) -> str:
         """The name in the user's language (Swedish where one exists, else Finnish)."""
@@ -80,7 +81,8 @@ def _gazetteer() -> tuple[dict[str, Municipality], re.Pattern[str], dict[str, Mu
     by_code: dict[str, Municipality] = {}
     forms: dict[str, Municipality] = {}
     for row in raw:
-        municipality = Municipality(row["code"], row["fi"], row["sv"], row["county"], bool(row["main"]))
+        centre = (float(row["centre"][0]), float(row["centre"][1])) if row.get("centre") else None
+        municipality = Municipality(row["code"], row["fi"], row["sv"], row["county"], bool(row["main"]), centre)
         by_code[municipality.code] = municipality
         for stem in row["fi_stems"]:
             for ending in _FI_ENDINGS:

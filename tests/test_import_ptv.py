@@ -151,6 +151,7 @@ def test_a_full_import_replaces_the_countys_sample_services(empty_directory: str
     assert dental.id == DENTAL and dental.name.value == "Suun terveydenhuolto" and not dental.is_sample
     [channel] = dental.channels
     assert channel.phones == ("03 819 2000",)
+    assert channel.point == pytest.approx((60.9793584, 25.6418629))  # from PTV's TM35FIN pair
     assert channel.address == "Keskuskatu 10, 15110 LAHTI"
     # Swedish texts where PTV has them, Finnish otherwise (and the card says it fell back).
     [swedish] = client.services_for_topic("dental_care", "398", "sv")
