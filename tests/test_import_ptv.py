@@ -16,7 +16,7 @@ from actions.directory.importer import import_services, main
 from actions.directory.ptv import sync
 from actions.directory.ptv.client import PtvClient
 from actions.directory.schema import ChannelAddress, ImportState, Service, ServiceChannel
-from actions.directory.seed import ensure_seeded
+from actions.directory.seed import ensure_seeded, imported
 from actions.services import ActionShowServices
 from opastin.db import engine_for
 from tests.conftest import fresh_postgres_database, make_tracker, run_action
@@ -196,6 +196,8 @@ def test_a_rerun_is_idempotent_and_seeding_after_it_keeps_the_import(sqlite_dire
     ensure_seeded(sqlite_directory)  # what `make databases` runs
     assert (count(sqlite_directory, Service), count(sqlite_directory, ServiceChannel)) == before
     assert held(sqlite_directory) == {DENTAL, HEALTH, LIBRARY}
+    [said] = imported(sqlite_directory)  # and what it then says
+    assert said.startswith("  paijat-hame: imported from ptv (3 rows, last ") and "sample rows stay out" in said
 
 
 def test_an_incremental_run_fetches_what_changed_and_removes_the_withdrawn(empty_directory: str, fake_ptv) -> None:

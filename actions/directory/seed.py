@@ -97,6 +97,19 @@ def main() -> None:
     args = parser.parse_args()
     count = ensure_seeded(args.url, reset=args.reset)
     print(f"directory ready: {count} services at {args.url or db.directory_url()}")
+    for line in imported(args.url):
+        print(line)
+
+
+def imported(url: str | None = None) -> list[str]:
+    """Which counties hold imported data: the seed neither overwrites it nor adds their sample rows back."""
+    with db.session_factory(url)() as session:
+        states = session.scalars(select(ImportState).order_by(ImportState.county_code, ImportState.source))
+        return [
+            f"  {s.county_code}: imported from {s.source} ({s.items} rows, last {s.last_success:%Y-%m-%d %H:%M} UTC);"
+            " its sample rows stay out"
+            for s in states
+        ]
 
 
 if __name__ == "__main__":
