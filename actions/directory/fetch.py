@@ -62,7 +62,8 @@ class JsonSource:
         except requests.RequestException as error:
             raise ImportFailed(f"{url}: no answer after retries ({type(error).__name__}: {_short(error)})") from error
         if response.status_code >= 400:
-            raise ImportFailed(f"{response.url}: HTTP {response.status_code} after retries")
+            retried = " after retries" if response.status_code in RETRY_STATUSES else ""
+            raise ImportFailed(f"{response.url}: HTTP {response.status_code}{retried}")
         try:
             return response.json()
         except ValueError as error:

@@ -44,7 +44,7 @@ class _Fetched:
     changed_channels: set[str] = field(default_factory=set)
 
 
-def run(url: str, county: str, client: PtvClient, *, full: bool = False, bar: Any = None) -> Report:
+def run(url: str, county: str, client: PtvClient, *, full: bool = False) -> Report:
     codes = county_codes(county)
     ensure_seeded(url)
     started = utc_now()
@@ -53,7 +53,7 @@ def run(url: str, county: str, client: PtvClient, *, full: bool = False, bar: An
         held_channels = set(session.scalars(select(ServiceChannel.id).where(ServiceChannel.source == mapping.SOURCE)))
     report = Report("PTV", county, full=since is None)
     fetched = _fetch_full(client, codes, report) if since is None else _fetch_changes(client, since, report)
-    wanted = {cid for item in fetched.services.values() for cid in _channel_ids(item, report)}
+    wanted = {cid for item in fetched.services.values() for cid in _channel_ids(item)}
     wanted |= fetched.changed_channels & held_channels
     for item in client.by_ids("ServiceChannel", sorted(wanted)):
         _take(item, fetched.channels, report, "channel")
@@ -61,8 +61,6 @@ def run(url: str, county: str, client: PtvClient, *, full: bool = False, bar: An
         _write(session, county, codes, fetched, report)
         report.held = len(_county_services(session, county))
         remember(session, county, mapping.SOURCE, started, report.held)
-    if bar is not None:
-        bar.close()
     return report
 
 
@@ -73,7 +71,7 @@ def _take(item: Any, into: dict[str, dict[str, Any]], report: Report, what: str)
         report.skipped.append(f"{what} without an id: {error}")
 
 
-def _channel_ids(item: dict[str, Any], report: Report) -> list[str]:
+def _channel_ids(item: dict[str, Any]) -> list[str]:
     try:
         return mapping.channel_ids(item)
     except mapping.Malformed:
