@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +15,6 @@ from actions.directory.fetch import ImportFailed
 from actions.directory.importer import import_events
 from actions.directory.schema import ChannelAddress, Event
 from actions.directory.seed import ensure_seeded
-from opastin.db import engine_for
-from tests.conftest import fresh_postgres_database
 from tests.fakes.linked_events_api import BASE, FakeLinkedEvents
 from tests.fakes.server import serving
 
@@ -102,86 +98,69 @@ def fake_events() -> Iterator[tuple[FakeLinkedEvents, str]]:
         yield fake, url + BASE
 
 
-@pytest.fixture(scope="session")
-def seeded_events_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seeded_events") / "directory.db"
-    ensure_seeded(f"sqlite:///{path}")
-    engine_for(f"sqlite:///{path}").dispose()
-    return path
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def directory(request: pytest.FixtureRequest, seeded_events_file: Path, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        shutil.copy(seeded_events_file, tmp_path / "directory.db")
-        yield f"sqlite:///{tmp_path / 'directory.db'}"
-    else:
-        with fresh_postgres_database() as url:
-            ensure_seeded(url)
-            yield url
-
-
 def ids(url: str, county: str = "paijat-hame") -> set[str]:
     with db.open_session(url) as session:
         return set(session.scalars(select(Event.id).where(Event.county_code == county)))
 
 
-def test_a_full_import_replaces_the_countys_sample_events(directory: str, fake_events) -> None:
+def test_a_full_import_replaces_the_countys_sample_events(own_directory: str, fake_events) -> None:
     fake, base = fake_events
-    report = import_events(directory, "paijat-hame", base, **FAST)
-    assert ids(directory) == {"lahti:walk1", "lahti:walk2", "heinola:yoga"}
+    report = import_events(own_directory, "paijat-hame", base, **FAST)
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2", "heinola:yoga"}
     assert report.skipped == ["event lahti:broken: time 'huomenna'"]
     pages = fake.served("/event/")
     assert len(pages) == 2 and pages[1].endswith("page=2")  # 4 events of its towns, 2 a page, followed by `next`
-    client = DirectoryClient(directory)
+    client = DirectoryClient(own_directory)
     found = client.upcoming_events("physical_activity", "paijat-hame", "sv")  # yso:p916 → physical_activity
     assert [card.id for card in found] == ["lahti:walk1", "heinola:yoga"]  # one per series, soonest first
     walk = found[0]
     assert walk.name.value == "Promenadgrupp" and walk.series == "lahti:walks" and not walk.is_sample
     assert walk.place == "Urheilutalo, Salpausselänkatu 8, 15110 Lahti"
     assert walk.url == "https://tapahtumat.example/lahti:walk1"
-    with db.open_session(directory) as session:
+    with db.open_session(own_directory) as session:
         address = session.scalars(select(ChannelAddress).where(ChannelAddress.channel_id == "le:lahti:hall")).one()
     assert (address.latitude, address.longitude) == (60.9797, 25.6557)
     # Satakunta keeps its sample events.
     assert all(card.is_sample for card in client.upcoming_events("physical_activity", "satakunta", "fi"))
 
 
-def test_places_not_inlined_are_fetched_once(directory: str, fake_events) -> None:
+def test_places_not_inlined_are_fetched_once(own_directory: str, fake_events) -> None:
     fake, base = fake_events
     fake.inline_places = False
-    import_events(directory, "paijat-hame", base, **FAST)
-    assert ids(directory) == {"lahti:walk1", "lahti:walk2", "heinola:yoga"}
+    import_events(own_directory, "paijat-hame", base, **FAST)
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2", "heinola:yoga"}
     assert sorted(fake.served("/place/")) == [
         "/linkedevents/v1/place/heinola:library/",
         "/linkedevents/v1/place/lahti:hall/",
     ]
 
 
-def test_an_incremental_run_removes_deleted_events_and_seeding_keeps_the_import(directory: str, fake_events) -> None:
+def test_an_incremental_run_removes_deleted_events_and_seeding_keeps_the_import(
+    own_directory: str, fake_events
+) -> None:
     fake, base = fake_events
-    import_events(directory, "paijat-hame", base, **FAST)
+    import_events(own_directory, "paijat-hame", base, **FAST)
     fake.events = [
         {**e, "deleted": True, "last_modified_time": "2099-01-01T00:00:00Z"} if e["id"] == "heinola:yoga" else e
         for e in fake.events
     ]
-    report = import_events(directory, "paijat-hame", base, **FAST)
+    report = import_events(own_directory, "paijat-hame", base, **FAST)
     assert not report.full and report.removed == 1 and report.written == 0
     assert "last_modified_since=" in fake.served("/event/")[-1]
-    assert ids(directory) == {"lahti:walk1", "lahti:walk2"}
-    ensure_seeded(directory)  # `make databases` after an import
-    assert ids(directory) == {"lahti:walk1", "lahti:walk2"}
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2"}
+    ensure_seeded(own_directory)  # `make databases` after an import
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2"}
 
 
 @pytest.mark.parametrize("fault", ["500", "hang"])
-def test_a_failure_on_a_later_page_writes_nothing(directory: str, fake_events, fault: str) -> None:
+def test_a_failure_on_a_later_page_writes_nothing(own_directory: str, fake_events, fault: str) -> None:
     fake, base = fake_events
-    before = ids(directory)
+    before = ids(own_directory)
     fake.fail_next("/event/", "500", query="page=2")  # retried once, then the page comes …
-    import_events(directory, "paijat-hame", base, **FAST)
-    imported = ids(directory)
+    import_events(own_directory, "paijat-hame", base, **FAST)
+    imported = ids(own_directory)
     fake.events.append(event("lahti:late", {"fi": "Myöhäinen"}, "lahti:hall"))
     fake.fail_next("/event/", fault, times=5, query="page=2")  # … but not this time
     with pytest.raises(ImportFailed, match=r"/linkedevents/v1/event/\?.*page=2"):
-        import_events(directory, "paijat-hame", base, retries=1, timeout=0.3, backoff=0.01, full=True)
-    assert ids(directory) == imported != before
+        import_events(own_directory, "paijat-hame", base, retries=1, timeout=0.3, backoff=0.01, full=True)
+    assert ids(own_directory) == imported != before

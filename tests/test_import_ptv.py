@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,8 +16,7 @@ from actions.directory.ptv.client import PtvClient
 from actions.directory.schema import ChannelAddress, ImportState, Service, ServiceChannel
 from actions.directory.seed import ensure_seeded, imported
 from actions.services import ActionShowServices
-from opastin.db import engine_for
-from tests.conftest import fresh_postgres_database, make_tracker, run_action
+from tests.conftest import make_tracker, run_action
 from tests.fakes.ptv_api import BASE, FakePtv
 from tests.fakes.server import serving
 from tests.ptv_items import location, service, web_page
@@ -104,32 +101,6 @@ def fake_ptv() -> Iterator[tuple[FakePtv, str]]:
         yield fake, url + BASE
 
 
-@pytest.fixture(scope="session")
-def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("seeded") / "directory.db"
-    ensure_seeded(f"sqlite:///{path}")
-    engine_for(f"sqlite:///{path}").dispose()
-    return path
-
-
-@pytest.fixture
-def sqlite_directory(seeded_file: Path, tmp_path: Path) -> str:
-    """A seeded directory of the test's own (the session's shared one must stay as the seed made it)."""
-    shutil.copy(seeded_file, tmp_path / "directory.db")
-    return f"sqlite:///{tmp_path / 'directory.db'}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_directory(request: pytest.FixtureRequest, sqlite_directory: str) -> Iterator[str]:
-    """The same on both engines, for the tests of what is written and what is left after a failure."""
-    if request.param == "sqlite":
-        yield sqlite_directory
-    else:
-        with fresh_postgres_database() as url:
-            ensure_seeded(url)
-            yield url
-
-
 def held(url: str, county: str = "paijat-hame") -> set[str]:
     with db.open_session(url) as session:
         return set(session.scalars(select(Service.id).where(Service.county_code == county)))
@@ -140,13 +111,13 @@ def count(url: str, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def test_a_full_import_replaces_the_countys_sample_services(empty_directory: str, fake_ptv) -> None:
+def test_a_full_import_replaces_the_countys_sample_services(own_directory: str, fake_ptv) -> None:
     fake, ptv = fake_ptv
-    report = import_services(empty_directory, "paijat-hame", ptv, **FAST)
-    assert held(empty_directory) == {DENTAL, HEALTH, LIBRARY}
+    report = import_services(own_directory, "paijat-hame", ptv, **FAST)
+    assert held(own_directory) == {DENTAL, HEALTH, LIBRARY}
     assert report.written == 3 and report.held == 3 and report.full
     assert report.skipped == [f"service {BROKEN}: a text list is str"]
-    client = DirectoryClient(empty_directory)
+    client = DirectoryClient(own_directory)
     [dental] = client.services_for_topic("dental_care", "398", "fi")
     assert dental.id == DENTAL and dental.name.value == "Suun terveydenhuolto" and not dental.is_sample
     [channel] = dental.channels
@@ -166,44 +137,44 @@ def test_a_full_import_replaces_the_countys_sample_services(empty_directory: str
     assert any(c.id.startswith("satakunta:") for c in client.services_for_topic("dental_care", "609", "fi"))
 
 
-def test_pages_and_batches_follow_ptvs_limits(sqlite_directory: str, fake_ptv) -> None:
+def test_pages_and_batches_follow_ptvs_limits(own_sqlite_directory: str, fake_ptv) -> None:
     fake, ptv = fake_ptv
-    import_services(sqlite_directory, "paijat-hame", ptv, **FAST)
+    import_services(own_sqlite_directory, "paijat-hame", ptv, **FAST)
     lahti_pages = fake.served("/Service/list/area/Municipality/code/398")
     assert [p.rsplit("page=", 1)[1] for p in lahti_pages] == ["1", "2"]  # 4 services, 2 a page
     batches = [p.split("guids=")[1].split("&")[0].split("%2C") for p in fake.served("/ServiceChannel/list")]
     assert sorted(len(b) for b in batches) == [23, 99]  # 122 channels, at most 99 ids a request
-    with db.open_session(sqlite_directory) as session:
+    with db.open_session(own_sqlite_directory) as session:
         library = session.get(Service, LIBRARY)
         assert len(library.channels) == 120
 
 
-def test_coordinates_are_stored_as_wgs84(sqlite_directory: str, fake_ptv) -> None:
+def test_coordinates_are_stored_as_wgs84(own_sqlite_directory: str, fake_ptv) -> None:
     _, ptv = fake_ptv
-    import_services(sqlite_directory, "paijat-hame", ptv, **FAST)
-    with db.open_session(sqlite_directory) as session:
+    import_services(own_sqlite_directory, "paijat-hame", ptv, **FAST)
+    with db.open_session(own_sqlite_directory) as session:
         address = session.scalars(select(ChannelAddress).where(ChannelAddress.channel_id == DENTAL_LAHTI)).first()
     # pyproj 3.7.1, EPSG:3067 → EPSG:4326 of (E 426500, N 6761250): 60.9793584 N, 25.6418629 E
     assert address.latitude == pytest.approx(60.9793584, abs=1e-6)
     assert address.longitude == pytest.approx(25.6418629, abs=1e-6)
 
 
-def test_a_rerun_is_idempotent_and_seeding_after_it_keeps_the_import(sqlite_directory: str, fake_ptv) -> None:
+def test_a_rerun_is_idempotent_and_seeding_after_it_keeps_the_import(own_sqlite_directory: str, fake_ptv) -> None:
     _, ptv = fake_ptv
-    import_services(sqlite_directory, "paijat-hame", ptv, **FAST)
-    before = (count(sqlite_directory, Service), count(sqlite_directory, ServiceChannel))
-    import_services(sqlite_directory, "paijat-hame", ptv, full=True, **FAST)
-    ensure_seeded(sqlite_directory)  # what `make databases` runs
-    assert (count(sqlite_directory, Service), count(sqlite_directory, ServiceChannel)) == before
-    assert held(sqlite_directory) == {DENTAL, HEALTH, LIBRARY}
-    [said] = imported(sqlite_directory)  # and what it then says
+    import_services(own_sqlite_directory, "paijat-hame", ptv, **FAST)
+    before = (count(own_sqlite_directory, Service), count(own_sqlite_directory, ServiceChannel))
+    import_services(own_sqlite_directory, "paijat-hame", ptv, full=True, **FAST)
+    ensure_seeded(own_sqlite_directory)  # what `make databases` runs
+    assert (count(own_sqlite_directory, Service), count(own_sqlite_directory, ServiceChannel)) == before
+    assert held(own_sqlite_directory) == {DENTAL, HEALTH, LIBRARY}
+    [said] = imported(own_sqlite_directory)  # and what it then says
     assert said.startswith("  paijat-hame: imported from ptv (3 rows, last ") and "sample rows stay out" in said
 
 
-def test_an_incremental_run_fetches_what_changed_and_removes_the_withdrawn(empty_directory: str, fake_ptv) -> None:
+def test_an_incremental_run_fetches_what_changed_and_removes_the_withdrawn(own_directory: str, fake_ptv) -> None:
     fake, ptv = fake_ptv
-    import_services(empty_directory, "paijat-hame", ptv, **FAST)
-    with db.open_session(empty_directory) as session:
+    import_services(own_directory, "paijat-hame", ptv, **FAST)
+    with db.open_session(own_directory) as session:
         first_run = session.get(ImportState, ("paijat-hame", "ptv")).last_success
     fake.services[DENTAL]["serviceNames"][0]["value"] = "Suun terveydenhuolto ja hammashoito"
     fake.channels[STATION_HEINOLA]["phoneNumbers"][0]["number"] = "3 819 4000"
@@ -212,67 +183,82 @@ def test_an_incremental_run_fetches_what_changed_and_removes_the_withdrawn(empty
         "ServiceChannel": {"Published": [STATION_HEINOLA, DENTAL_LAHTI]},
     }
     listed_before = len(fake.served("/Service/list/area"))
-    report = import_services(empty_directory, "paijat-hame", ptv, **FAST)
+    report = import_services(own_directory, "paijat-hame", ptv, **FAST)
     assert not report.full and report.written == 1 and report.removed == 1
     assert len(fake.served("/Service/list/area")) == listed_before  # no full listing
     assert all(f"date={first_run:%Y-%m-%dT%H}" in p for p in fake.served("/Service?"))
-    assert held(empty_directory) == {DENTAL, LIBRARY}
-    client = DirectoryClient(empty_directory)
+    assert held(own_directory) == {DENTAL, LIBRARY}
+    client = DirectoryClient(own_directory)
     [dental] = client.services_for_topic("dental_care", "398", "fi")
     assert dental.name.value == "Suun terveydenhuolto ja hammashoito"
     assert dental.channels[0].phones == ("03 819 2000",)
-    with db.open_session(empty_directory) as session:
+    with db.open_session(own_directory) as session:
         assert session.get(ServiceChannel, STATION_HEINOLA) is None  # its only service was withdrawn
 
 
-def test_5xx_and_429_are_retried(sqlite_directory: str, fake_ptv) -> None:
+def test_5xx_and_429_are_retried(own_sqlite_directory: str, fake_ptv) -> None:
     fake, ptv = fake_ptv
     fake.fail_next("/Service/list/area/Municipality/code/398", "500", times=2)
     fake.fail_next("/ServiceChannel/list", "429")
-    import_services(sqlite_directory, "paijat-hame", ptv, **FAST)
-    assert held(sqlite_directory) == {DENTAL, HEALTH, LIBRARY}
+    import_services(own_sqlite_directory, "paijat-hame", ptv, **FAST)
+    assert held(own_sqlite_directory) == {DENTAL, HEALTH, LIBRARY}
     assert len(fake.served("/Service/list/area/Municipality/code/398")) == 2 + 2  # two failures, two pages
 
 
 @pytest.mark.parametrize(
     "fault, path", [("500", "/ServiceChannel/list"), ("hang", "/Service/list/area/Municipality/code/111")]
 )
-def test_a_failure_that_retries_do_not_cure_writes_nothing(
-    empty_directory: str, fake_ptv, fault: str, path: str
-) -> None:
+def test_a_failure_that_retries_do_not_cure_writes_nothing(own_directory: str, fake_ptv, fault: str, path: str) -> None:
     fake, ptv = fake_ptv
-    before = held(empty_directory, "paijat-hame"), count(empty_directory, Service)
+    before = held(own_directory, "paijat-hame"), count(own_directory, Service)
     fake.fail_next(path, fault, times=10)
     with pytest.raises(ImportFailed, match=path):
-        sync.run(empty_directory, "paijat-hame", PtvClient(JsonSource(ptv, retries=2, timeout=0.3, backoff=0.01)))
-    assert (held(empty_directory, "paijat-hame"), count(empty_directory, Service)) == before
-    client = DirectoryClient(empty_directory)
+        sync.run(own_directory, "paijat-hame", PtvClient(JsonSource(ptv, retries=2, timeout=0.3, backoff=0.01)))
+    assert (held(own_directory, "paijat-hame"), count(own_directory, Service)) == before
+    client = DirectoryClient(own_directory)
     assert all(c.is_sample for c in client.services_for_topic("dental_care", "398", "fi") if not c.nationwide)
-    with db.open_session(empty_directory) as session:
+    with db.open_session(own_directory) as session:
         assert session.get(ImportState, ("paijat-hame", "ptv")) is None
 
 
 def test_the_command_exits_non_zero_naming_the_url(
-    sqlite_directory: str, fake_ptv, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    own_sqlite_directory: str, fake_ptv, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake, ptv = fake_ptv
     monkeypatch.setenv("OPASTIN_IMPORT_BACKOFF", "0.01")
     fake.fail_next("/ServiceChannel/list", "500", times=20)
-    assert main(["services", "--county", "paijat-hame", "--url", sqlite_directory, "--source", ptv]) == 1
+    assert main(["services", "--county", "paijat-hame", "--url", own_sqlite_directory, "--source", ptv]) == 1
     error = capsys.readouterr().err
     assert "import failed, nothing was written" in error and f"{ptv}/ServiceChannel/list" in error
     assert "HTTP 500" in error
     fake.faults.clear()
-    assert main(["services", "--county", "paijat-hame", "--url", sqlite_directory, "--source", ptv]) == 0
+    assert main(["services", "--county", "paijat-hame", "--url", own_sqlite_directory, "--source", ptv]) == 0
     assert "PTV → paijat-hame (full): 3 written" in capsys.readouterr().out
 
 
-def test_after_an_import_the_assistant_answers_from_it(sqlite_directory: str, fake_ptv) -> None:
+def test_after_an_import_the_assistant_answers_from_it(own_sqlite_directory: str, fake_ptv) -> None:
     _, ptv = fake_ptv
-    import_services(sqlite_directory, "paijat-hame", ptv, **FAST)
-    action = ActionShowServices(DirectoryClient(sqlite_directory))
+    import_services(own_sqlite_directory, "paijat-hame", ptv, **FAST)
+    action = ActionShowServices(DirectoryClient(own_sqlite_directory))
     tracker = make_tracker("hammaslääkäri", "dental_care", slots={"municipality": "Lahti"})
     events, said = run_action(action, tracker)
     text = "\n".join(m["text"] for m in said)
     assert "Suun terveydenhuolto" in text and "03 819 2000" in text and "Keskuskatu 10" in text
     assert "Esimerkkikatu" not in text  # the sample data is gone
+
+
+def test_a_failed_run_after_an_import_keeps_the_imported_data_and_its_time(own_directory: str, fake_ptv) -> None:
+    fake, ptv = fake_ptv
+    import_services(own_directory, "paijat-hame", ptv, **FAST)
+    with db.open_session(own_directory) as session:
+        first_run = session.get(ImportState, ("paijat-hame", "ptv")).last_success
+    fake.services[DENTAL]["serviceNames"][0]["value"] = "Uusi nimi"
+    fake.changed = {"Service": {"Published": [DENTAL], "Withdrawn": [HEALTH]}}
+    fake.fail_next("/ServiceChannel/list", "hang", times=10)
+    with pytest.raises(ImportFailed, match="ServiceChannel/list"):
+        import_services(own_directory, "paijat-hame", ptv, retries=1, timeout=0.3, backoff=0.01)
+    assert held(own_directory) == {DENTAL, HEALTH, LIBRARY}  # the withdrawn one too: nothing was written
+    [dental] = DirectoryClient(own_directory).services_for_topic("dental_care", "398", "fi")
+    assert dental.name.value == "Suun terveydenhuolto"
+    with db.open_session(own_directory) as session:
+        assert session.get(ImportState, ("paijat-hame", "ptv")).last_success == first_run
