@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,11 @@ class Facts:
     keywords: tuple[str, ...] = ()
     name_fi: str = ""
 
+    @cached_property
+    def name_words(self) -> tuple[str, ...]:
+        """The Finnish name's words, folded once for all the rules."""
+        return tuple(fold(word) for word in words(self.name_fi))
+
 
 @dataclass(frozen=True)
 class _Rule:
@@ -39,8 +44,7 @@ class _Rule:
             return True
         if self.ontology_terms & set(facts.ontology_terms) or self.keywords & set(facts.keywords):
             return True
-        name = [fold(word) for word in words(facts.name_fi)]
-        return any(word.startswith(prefix) for prefix in self.name_words for word in name)
+        return any(word.startswith(prefix) for prefix in self.name_words for word in facts.name_words)
 
 
 def _covers(rule_code: str, code: str) -> bool:

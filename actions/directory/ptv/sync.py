@@ -146,7 +146,8 @@ def _write(session: Session, county: str, codes: set[str], fetched: _Fetched, re
     for row, ids in services:
         row.channels = [channels[cid] for cid in dict.fromkeys(ids) if cid in channels]
         session.add(row)
-        session.flush()
+    session.flush()  # the services before their search terms (which have no ORM link to order them by)
+    for row, _ in services:
         session.add_all(mapping.search_terms(row))
     written = {row.id for row, _ in services}
     for channel_id, service_ids in links.items():
@@ -173,7 +174,8 @@ def _write_channels(
         except mapping.Malformed as error:
             report.skipped.append(f"channel {channel_id}: {error}")
     links: dict[str, set[str]] = {}
-    for channel_id in rows:
+    existing = set(session.scalars(select(ServiceChannel.id).where(ServiceChannel.id.in_(list(rows)))))
+    for channel_id in rows.keys() & existing:
         old = session.get(ServiceChannel, channel_id)
         if old is not None:
             links[channel_id] = {service.id for service in old.services}
