@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, time
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from actions.directory.ptv.client import PtvClient
 from actions.directory.schema import ChannelAddress, ImportState, Service, ServiceChannel
 from actions.directory.seed import ensure_seeded, imported
 from actions.services import ActionShowServices
+from opastin.opening_hours import FINLAND
 from tests.conftest import make_tracker, run_action
 from tests.fakes.ptv_api import BASE, FakePtv
 from tests.fakes.server import serving
@@ -131,6 +133,13 @@ def test_a_full_import_replaces_the_countys_sample_services(own_directory: str, 
     # The service class P25 maps to the health station topic (import_mapping.yml), in Heinola only.
     assert [c.id for c in client.services_for_topic("book_appointment", "111", "fi")] == [HEALTH]
     assert client.services_for_topic("book_appointment", "398", "fi") == []
+    # PTV's weekly hours, and its exceptional closing on Christmas Eve (a Thursday).
+    monday = datetime(2026, 12, 21, 10, tzinfo=FINLAND)
+    [card] = DirectoryClient(own_directory, clock=lambda: monday).services_for_topic("dental_care", "398", "fi")
+    assert (card.channels[0].today.opens, card.channels[0].today.closes) == (time(8), time(15, 30))
+    christmas_eve = datetime(2026, 12, 24, 10, tzinfo=FINLAND)
+    [card] = DirectoryClient(own_directory, clock=lambda: christmas_eve).services_for_topic("dental_care", "398", "fi")
+    assert card.channels[0].today.closed
     # Free-text search finds imported services by their names and keywords.
     assert client.search("hammaslääkäri", "398", "fi")[0].id == DENTAL
     # The other counties keep their sample data.
