@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from actions.directory import db
+from actions.directory import db, seed
 from actions.directory.client import DirectoryClient
 from actions.directory.fetch import ImportFailed
 from actions.directory.importer import import_events
@@ -150,6 +150,11 @@ def test_an_incremental_run_removes_deleted_events_and_seeding_keeps_the_import(
     assert ids(own_directory) == {"lahti:walk1", "lahti:walk2"}
     ensure_seeded(own_directory)  # `make databases` after an import
     assert ids(own_directory) == {"lahti:walk1", "lahti:walk2"}
+    with db.open_session(own_directory) as session:  # the sample calendar's renewal, as when it runs short
+        seed.renew_sample_events(session)
+        session.commit()
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2"}
+    assert ids(own_directory, "satakunta")  # renewed there
 
 
 @pytest.mark.parametrize("fault", ["500", "hang"])

@@ -33,6 +33,11 @@ def _events(session: Session, *, replace: bool = False) -> int:
     return seed_events.build_events(session, templates, counties)
 
 
+def renew_sample_events(session: Session) -> int:
+    """New dates for the sample events, in the counties that have not imported their own."""
+    return _events(session, replace=True)
+
+
 def seed(session: Session) -> int:
     """Write all seed rows into an empty schema; returns the number of services."""
     build_county_rows(session)
@@ -85,7 +90,7 @@ def ensure_seeded(url: str | None = None, *, reset: bool = False) -> int:
         if not existing:
             return seed(session)
         if seed_events.needs_refresh(session):
-            _events(session, replace=True)
+            renew_sample_events(session)
             session.commit()
         return existing
 
