@@ -87,6 +87,7 @@ def calendar() -> FakeLinkedEvents:
         event("lahti:broken", {"fi": "Rikki"}, "lahti:hall", start_time="huomenna"),
         event("lahti:gone", {"fi": "Peruttu"}, "lahti:hall", deleted=True),
         event("pori:gym", {"fi": "Porin kuntosali"}, "pori:hall"),
+        event("heinola:off", {"fi": "Peruttu jumppa"}, "heinola:library", days=5, event_status="EventCancelled"),
     ]
     return fake
 
@@ -106,13 +107,14 @@ def ids(url: str, county: str = "paijat-hame") -> set[str]:
 def test_a_full_import_replaces_the_countys_sample_events(own_directory: str, fake_events) -> None:
     fake, base = fake_events
     report = import_events(own_directory, "paijat-hame", base, **FAST)
-    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2", "heinola:yoga"}
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2", "heinola:yoga", "heinola:off"}
     assert report.skipped == ["event lahti:broken: time 'huomenna'"]
     pages = fake.served("/event/")
-    assert len(pages) == 2 and pages[1].endswith("page=2")  # 4 events of its towns, 2 a page, followed by `next`
+    assert [p.rsplit("page=", 1)[-1] for p in pages[1:]] == ["2", "3"]  # 5 events of its towns, 2 a page, by `next`
     client = DirectoryClient(own_directory)
     found = client.upcoming_events("physical_activity", "paijat-hame", "sv")  # yso:p916 → physical_activity
-    assert [card.id for card in found] == ["lahti:walk1", "heinola:yoga"]  # one per series, soonest first
+    # One per series, soonest first; the cancelled one is kept with its status and never shown.
+    assert [card.id for card in found] == ["lahti:walk1", "heinola:yoga"]
     walk = found[0]
     assert walk.name.value == "Promenadgrupp" and walk.series == "lahti:walks" and not walk.is_sample
     assert walk.place == "Urheilutalo, Salpausselänkatu 8, 15110 Lahti"
@@ -128,7 +130,7 @@ def test_places_not_inlined_are_fetched_once(own_directory: str, fake_events) ->
     fake, base = fake_events
     fake.inline_places = False
     import_events(own_directory, "paijat-hame", base, **FAST)
-    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2", "heinola:yoga"}
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2", "heinola:yoga", "heinola:off"}
     assert sorted(fake.served("/place/")) == [
         "/linkedevents/v1/place/heinola:library/",
         "/linkedevents/v1/place/lahti:hall/",
@@ -147,13 +149,13 @@ def test_an_incremental_run_removes_deleted_events_and_seeding_keeps_the_import(
     report = import_events(own_directory, "paijat-hame", base, **FAST)
     assert not report.full and report.removed == 1 and report.written == 0
     assert "last_modified_since=" in fake.served("/event/")[-1]
-    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2"}
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2", "heinola:off"}
     ensure_seeded(own_directory)  # `make databases` after an import
-    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2"}
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2", "heinola:off"}
     with db.open_session(own_directory) as session:  # the sample calendar's renewal, as when it runs short
         seed.renew_sample_events(session)
         session.commit()
-    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2"}
+    assert ids(own_directory) == {"lahti:walk1", "lahti:walk2", "heinola:off"}
     assert ids(own_directory, "satakunta")  # renewed there
 
 
