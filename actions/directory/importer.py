@@ -14,30 +14,29 @@ from typing import Any
 from actions.directory import db
 from actions.directory.fetch import ImportFailed, JsonSource
 from actions.directory.importing import Report, progress
+from actions.directory.linked_events import sync as events_sync
+from actions.directory.linked_events.client import LinkedEventsClient, linked_events_url
 from actions.directory.ptv import sync as ptv_sync
 from actions.directory.ptv.client import PtvClient, ptv_url
 from actions.settings import home_county
 
 
 def import_services(url: str, county: str, base_url: str, *, full: bool = False, **source: Any) -> Report:
-    bar = progress(f"PTV {county}")
-    client = PtvClient(JsonSource(base_url, **source), on_page=lambda: bar.update(1))
+    bar, http = progress(f"PTV {county}"), JsonSource(base_url, **source)
     try:
-        return ptv_sync.run(url, county, client, full=full)
+        return ptv_sync.run(url, county, PtvClient(http, on_page=lambda: bar.update(1)), full=full)
     finally:
         bar.close()
+        http.close()
 
 
 def import_events(url: str, county: str, base_url: str, *, full: bool = False, **source: Any) -> Report:
-    from actions.directory.linked_events import sync as events_sync
-    from actions.directory.linked_events.client import LinkedEventsClient
-
-    bar = progress(f"Linked Events {county}")
-    client = LinkedEventsClient(JsonSource(base_url, **source), on_page=lambda: bar.update(1))
+    bar, http = progress(f"Linked Events {county}"), JsonSource(base_url, **source)
     try:
-        return events_sync.run(url, county, client, full=full)
+        return events_sync.run(url, county, LinkedEventsClient(http, on_page=lambda: bar.update(1)), full=full)
     finally:
         bar.close()
+        http.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,8 +52,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.what == "services":
             report = import_services(url, args.county, args.source or ptv_url(), full=args.full)
         else:
-            from actions.directory.linked_events.client import linked_events_url
-
             report = import_events(url, args.county, args.source or linked_events_url(), full=args.full)
     except ImportFailed as error:
         print(f"import failed, nothing was written: {error}", file=sys.stderr)
