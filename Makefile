@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup setup-browser setup-nginx run-scaled databases purge report lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell interactive interactive-file inbox inbox-accept test test-unit test-validate test-dialogue test-nlu test-e2e bench bench-load constraints clean
+.PHONY: help setup setup-browser setup-nginx run-scaled databases import-services import-events purge report lint train actions run agent agent-disable agent-enable agent-reset agent-unlock agents audit shell interactive interactive-file inbox inbox-accept test test-unit test-validate test-dialogue test-nlu test-e2e bench bench-load constraints clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -58,6 +58,16 @@ setup-browser: $(BROWSER_STAMP) ## Debian's Chromium and axe-core (npm) for the 
 databases: setup ## create the tables and seed the service directory (SQLite in var/, or the *_URL settings)
 	$(PY) -m opastin.setup_databases
 	$(PY) -m actions.directory.seed
+
+NEED_COUNTY = @test -n "$(COUNTY)" || { echo "usage: make $@ COUNTY=paijat-hame|vantaa-kerava|satakunta [FULL=1]" >&2; exit 2; }
+
+import-services: setup ## replace a county's sample services with its PTV data: make import-services COUNTY=paijat-hame [FULL=1] (PTV_URL)
+	$(NEED_COUNTY)
+	$(PY) -m actions.directory.importer services --county "$(COUNTY)" $(if $(FULL),--full)
+
+import-events: setup ## replace a county's sample events with Linked Events: make import-events COUNTY=paijat-hame [FULL=1] (LINKED_EVENTS_URL)
+	$(NEED_COUNTY)
+	$(PY) -m actions.directory.importer events --county "$(COUNTY)" $(if $(FULL),--full)
 
 purge: setup databases ## count the finished days' figures, then erase what has outlived its lifetime (opastin/data/retention.yml); run daily
 	$(PY) -m opastin.retention purge

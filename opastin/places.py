@@ -60,6 +60,7 @@ class Municipality:
     sv: str
     county: str | None
     main: bool
+    centre: tuple[float, float] | None = None  # (latitude, longitude), approximate: for ordering by distance
 
     def name(self, language: str) -> str:
         """The name in the user's language (Swedish where one exists, else Finnish)."""
@@ -80,7 +81,8 @@ def _gazetteer() -> tuple[dict[str, Municipality], re.Pattern[str], dict[str, Mu
     by_code: dict[str, Municipality] = {}
     forms: dict[str, Municipality] = {}
     for row in raw:
-        municipality = Municipality(row["code"], row["fi"], row["sv"], row["county"], bool(row["main"]))
+        centre = (float(row["centre"][0]), float(row["centre"][1])) if row.get("centre") else None
+        municipality = Municipality(row["code"], row["fi"], row["sv"], row["county"], bool(row["main"]), centre)
         by_code[municipality.code] = municipality
         for stem in row["fi_stems"]:
             for ending in _FI_ENDINGS:
@@ -109,15 +111,35 @@ def known(code: str) -> Municipality:
     return found
 
 
+_POSTAL_CODE = re.compile(r"(?<![\d+])(\d{5})(?![\d])")
+
+
+@lru_cache(maxsize=1)
+def _postal_codes() -> dict[str, Municipality]:
+    raw = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))["municipalities"]
+    by_code = _gazetteer()[0]
+    return {str(postal): by_code[row["code"]] for row in raw for postal in row.get("postal_codes") or ()}
+
+
 def find_mentions(text: str) -> Iterator[PlaceMention]:
-    """Municipalities named in the text, with character offsets into the original text.
+    """Municipalities named in the text (or given by a postal code the data file lists), with
+    character offsets into the original text, in the order they come.
 
     Folding keeps offsets: it only lower-cases and drops diacritics, one character for one.
     """
     _, pattern, forms = _gazetteer()
     folded = _fold_keep_length(text)
-    for match in pattern.finditer(folded):
-        yield PlaceMention(forms[match.group(1)], match.start(), match.end(), text[match.start() : match.end()])
+    found = [
+        PlaceMention(forms[match.group(1)], match.start(), match.end(), text[match.start() : match.end()])
+        for match in pattern.finditer(folded)
+    ]
+    postal = _postal_codes()
+    found += [
+        PlaceMention(postal[match.group(1)], match.start(), match.end(), match.group(1))
+        for match in _POSTAL_CODE.finditer(text)
+        if match.group(1) in postal
+    ]
+    yield from sorted(found, key=lambda mention: mention.start)
 
 
 def resolve(text: str) -> Municipality | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +44,33 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('directory') / 'directory.db'}"
     ensure_seeded(url)
     return url
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seeded directory file to copy: seeding takes seconds, a copy none."""
+    path = tmp_path_factory.mktemp("seeded") / "directory.db"
+    ensure_seeded(f"sqlite:///{path}")
+    engine_for(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture
+def own_sqlite_directory(seeded_sqlite_file: Path, tmp_path: Path) -> str:
+    """A seeded directory of the test's own, for tests that change it (the session's must stay as seeded)."""
+    shutil.copy(seeded_sqlite_file, tmp_path / "directory.db")
+    return f"sqlite:///{tmp_path / 'directory.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def own_directory(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The same on SQLite and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("own_sqlite_directory")
+    else:
+        with fresh_postgres_database() as url:
+            ensure_seeded(url)
+            yield url
 
 
 def in_ci() -> bool:

@@ -157,6 +157,13 @@ def test_a_town_without_its_own_location_is_shown_the_main_towns(client: Directo
     assert towns and all(places.by_code(code).main for code in towns)
 
 
+def test_a_town_without_its_own_location_is_shown_the_nearest_ones(client: DirectoryClient) -> None:
+    # Sysmä's centre is 38 km from Heinola's and 58 km from Lahti's and Hollola's (municipalities.yml).
+    [card, *_] = client.services_for_topic("dental_care", "781", "fi")
+    towns = [ch.municipality_code for ch in card.channels if ch.kind == "ServiceLocation"]
+    assert towns[0] == "111" and len(towns) == 2 and towns[1] in ("398", "098")
+
+
 def test_a_town_with_its_own_location_is_shown_only_that_one(client: DirectoryClient) -> None:
     [card, *_] = client.services_for_topic("dental_care", "398", "fi")
     assert [ch.municipality_code for ch in card.channels if ch.kind == "ServiceLocation"] == ["398"]

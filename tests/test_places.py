@@ -60,3 +60,26 @@ def test_every_county_lists_main_towns_first() -> None:
     towns = places.municipalities_of("satakunta")
     assert towns[0].main and not towns[-1].main
     assert len(towns) == 16
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("hammaslääkäri 15110", "Lahti"), ("postinumero 18100", "Heinola"), ("asun 19700:ssa", "Sysmä")],
+)
+def test_a_listed_postal_code_names_its_town(text: str, expected: str) -> None:
+    found = places.resolve(text)
+    assert found is not None and found.fi == expected
+
+
+@pytest.mark.parametrize("text", ["soita 0401511000", "+35815110", "15110123", "vuonna 2026", "99999"])
+def test_numbers_that_are_no_listed_postal_code_name_no_place(text: str) -> None:
+    assert places.resolve(text) is None
+
+
+def test_a_postal_code_and_a_name_come_in_their_order() -> None:
+    text = "Heinola tai 15100"
+    assert [(m.municipality.fi, text[m.start : m.end]) for m in places.find_mentions(text)] == [
+        ("Heinola", "Heinola"),
+        ("Lahti", "15100"),
+    ]
+    assert places.strip_places("hammaslääkäri 15100").strip() == "hammaslääkäri"

@@ -46,12 +46,25 @@ def test_suggestions_come_nearby_first_then_free_then_low_threshold(client: Dire
         nearness = [s.nearness for s in found]
         assert nearness == sorted(nearness), theme.key
         mixed_nearness += len(set(nearness)) > 1
-        for group in (recommend.HERE, recommend.COUNTY):
-            same = [s for s in found if s.nearness == group and s.is_event]
+        for group in {(s.nearness, s.band) for s in found if s.nearness != recommend.ONLINE}:
+            same = [s for s in found if (s.nearness, s.band) == group and s.is_event]
             free = [s.free for s in same]
-            assert free == sorted(free, reverse=True), theme.key  # free ones before paid ones
+            assert free == sorted(free, reverse=True), theme.key  # free ones before paid ones, equally near
             mixed_price += len(set(free)) > 1
     assert mixed_nearness and mixed_price
+
+
+def test_elsewhere_in_the_county_the_nearest_towns_come_first(client: DirectoryClient) -> None:
+    ordered = 0
+    for town in ("Hartola", "Padasjoki", "Orimattila", "Sysmä"):
+        for theme in all_themes():
+            found = recommend.suggestions_for(client, theme, places.resolve(town), "fi")
+            # Places elsewhere in the county (a county-wide line without a place has no distance to sort by).
+            elsewhere = [s for s in found if s.nearness == recommend.COUNTY and s.km is not None]
+            bands = [s.band for s in elsewhere]
+            assert bands == sorted(bands), (town, theme.key, [(s.card.name.value, round(s.km or 0)) for s in elsewhere])
+            ordered += len(set(bands)) > 1
+    assert ordered  # some lists really had places at different distances
 
 
 def test_events_in_the_own_town_come_before_the_same_elsewhere(client: DirectoryClient) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
+from actions.directory.coordinates import distance_km
 from actions.directory.schema import Event, ServiceChannel
 from opastin import places
 from opastin.opening_hours import FINLAND, TodayHours, hours_on
@@ -44,6 +45,7 @@ class ChannelCard:
     address: str | None
     today: TodayHours
     municipality_code: str | None
+    point: tuple[float, float] | None = None  # (latitude, longitude) of a location
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class EventCard:
     url: str | None
     phones: tuple[str, ...]
     is_sample: bool
+    point: tuple[float, float] | None = None
 
     def fell_back(self, language: str) -> bool:
         return self.name.fell_back(language) or bool(self.summary and self.summary.fell_back(language))
@@ -128,6 +131,7 @@ def event_card(event: Event, language: str) -> EventCard:
         url=event.info_url,
         phones=_phones(event.location, language) if event.location is not None else (),
         is_sample=event.is_sample,
+        point=None if event.is_online else point_of(event.location, event.municipality_code),
     )
 
 
@@ -155,13 +159,34 @@ def channel_card(channel: ServiceChannel, language: str, day: date) -> ChannelCa
         address=_address(channel, language),
         today=hours_on(channel.service_hours, day),
         municipality_code=channel.municipality_code,
+        point=point_of(channel, channel.municipality_code) if channel.channel_type == "ServiceLocation" else None,
     )
 
 
+def point_of(channel: ServiceChannel | None, municipality_code: str | None) -> tuple[float, float] | None:
+    """Where a place is: its address's coordinates (imported data has them), else its town's centre."""
+    for address in channel.addresses if channel is not None else ():
+        if address.latitude is not None and address.longitude is not None:
+            return (address.latitude, address.longitude)
+    town = places.by_code(municipality_code or "")
+    return town.centre if town else None
+
+
+def km_from(municipality_code: str | None, point: tuple[float, float] | None) -> float | None:
+    """Distance from the centre of the person's town; None when either place is unknown."""
+    town = places.by_code(municipality_code or "")
+    if town is None or town.centre is None or point is None:
+        return None
+    return distance_km(town.centre, point)
+
+
 def channel_order(channel: ServiceChannel, municipality_code: str | None, language: str) -> tuple:
-    """Here before elsewhere, phone lines in the person's language first, locations before county-wide lines."""
+    """Here before elsewhere, phone lines in the person's language first, locations before county-wide
+    lines; among other towns' locations the nearest first (main towns first when distance is unknown)."""
     local = channel.municipality_code is not None and channel.municipality_code == municipality_code
     own_language = any(p.language == language for p in channel.phones)
     town = places.by_code(channel.municipality_code or "")
     main_town = town is not None and town.main
-    return (not local, not own_language, channel.channel_type != "ServiceLocation", not main_town, channel.id)
+    km = km_from(municipality_code, point_of(channel, channel.municipality_code))
+    distance = round(km) if km is not None and channel.channel_type == "ServiceLocation" else 10_000
+    return (not local, not own_language, channel.channel_type != "ServiceLocation", distance, not main_town, channel.id)

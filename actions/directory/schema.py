@@ -9,7 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import declarative_base, relationship
 
 # Any: SQLAlchemy 1.4's declarative base is not typed without its mypy plugin.
@@ -67,6 +80,8 @@ class Service(Base):
     __tablename__ = "services"
     id = Column(String(64), primary_key=True)
     source = Column(String(16), nullable=False, default="seed")  # seed | ptv
+    # The county whose import brought the service (None for the seed's): a re-import replaces its own.
+    county_code = Column(String(32), ForeignKey("counties.code"), index=True)
     topic = Column(String(64), nullable=False, index=True)  # the assistant intent it answers
     charge_type = Column(String(32))  # Chargeable | FreeOfCharge
     funding_type = Column(String(32), default="PubliclyFunded")
@@ -124,6 +139,7 @@ class ServiceChannel(Base):
     __tablename__ = "service_channels"
     id = Column(String(64), primary_key=True)
     channel_type = Column(String(32), nullable=False)  # ServiceLocation | Phone | WebPage | EChannel
+    source = Column(String(16), nullable=False, default="seed")  # seed | ptv | linkedevents
     organization_id = Column(String(64), ForeignKey("organizations.id"), index=True)
     municipality_code = Column(String(3), ForeignKey("municipalities.code"), index=True)  # where a location is
     is_sample = Column(Boolean, nullable=False, default=True)
@@ -171,6 +187,8 @@ class ChannelAddress(Base):
     postal_code = Column(String(5))
     post_office = Column(String(100))
     municipality_code = Column(String(3), ForeignKey("municipalities.code"))
+    latitude = Column(Float)  # WGS84 degrees (PTV gives ETRS-TM35FIN: converted on import)
+    longitude = Column(Float)
 
 
 class ServiceHour(Base):
@@ -247,3 +265,13 @@ class EventTheme(Base):
     __tablename__ = "event_themes"
     event_id = Column(String(160), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
     theme = Column(String(64), primary_key=True, index=True)
+
+
+class ImportState(Base):
+    """The last successful import of a county from a source: the next run fetches only what changed since."""
+
+    __tablename__ = "import_state"
+    county_code = Column(String(32), primary_key=True)
+    source = Column(String(16), primary_key=True)  # ptv | linkedevents
+    last_success = Column(DateTime, nullable=False)  # UTC, the time the run started
+    items = Column(Integer, nullable=False, default=0)  # services or events the county holds from the source after it

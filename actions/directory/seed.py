@@ -17,18 +17,25 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from actions.directory import db, seed_events
-from actions.directory.schema import Base, Service
+from actions.directory.schema import Base, ImportState, Service
 from actions.directory.seed_services import build_county_rows, build_county_services, build_national_services, load
 
 log = logging.getLogger(__name__)
 
 
 def _events(session: Session, *, replace: bool = False) -> int:
+    """The sample events, for the counties that have not imported their own."""
     templates = load("events.yml")["events"]
-    counties = load("counties.yml")["counties"]
+    imported = set(session.scalars(select(ImportState.county_code).where(ImportState.source == "linkedevents")))
+    counties = [c for c in load("counties.yml")["counties"] if c["code"] not in imported]
     if replace:
         return seed_events.replace_events(session, templates, counties)
     return seed_events.build_events(session, templates, counties)
+
+
+def renew_sample_events(session: Session) -> int:
+    """New dates for the sample events, in the counties that have not imported their own."""
+    return _events(session, replace=True)
 
 
 def seed(session: Session) -> int:
@@ -83,7 +90,7 @@ def ensure_seeded(url: str | None = None, *, reset: bool = False) -> int:
         if not existing:
             return seed(session)
         if seed_events.needs_refresh(session):
-            _events(session, replace=True)
+            renew_sample_events(session)
             session.commit()
         return existing
 
@@ -95,6 +102,19 @@ def main() -> None:
     args = parser.parse_args()
     count = ensure_seeded(args.url, reset=args.reset)
     print(f"directory ready: {count} services at {args.url or db.directory_url()}")
+    for line in imported(args.url):
+        print(line)
+
+
+def imported(url: str | None = None) -> list[str]:
+    """Which counties hold imported data: the seed neither overwrites it nor adds their sample rows back."""
+    with db.session_factory(url)() as session:
+        states = session.scalars(select(ImportState).order_by(ImportState.county_code, ImportState.source))
+        return [
+            f"  {s.county_code}: imported from {s.source} ({s.items} rows, last {s.last_success:%Y-%m-%d %H:%M} UTC);"
+            " its sample rows stay out"
+            for s in states
+        ]
 
 
 if __name__ == "__main__":

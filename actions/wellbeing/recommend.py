@@ -1,9 +1,10 @@
 """What to suggest for a theme the person does not practise now, in the order we promise.
 
-Nearby first (the person's own town, then elsewhere in the county, then online or national):
-a free group 80 km away helps an elderly person less than one round the corner. Within the same
-distance: free before paid, low-threshold (no booking, no referral) before the rest, events
-(concrete: "come on Tuesday") before standing services, sooner before later. Three at a time,
+Nearby first (the person's own town, then elsewhere in the county by distance from the person's
+town in steps of BAND_KM, then online or national): a free group 80 km away helps an elderly person
+less than one round the corner. Within the same distance: free before paid, low-threshold (no
+booking, no referral) before the rest, events (concrete: "come on Tuesday") before standing
+services, sooner before later. Three at a time,
 and among them at least one service when the same distance has one, so that there is always a
 place to call or visit besides the dates.
 """
@@ -14,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from actions.directory.client import DirectoryClient
-from actions.directory.results import EventCard, ServiceCard
+from actions.directory.results import EventCard, ServiceCard, km_from
 from actions.wellbeing.themes import Theme
 from opastin import places
 
 HERE, COUNTY, ONLINE = 0, 1, 2
+BAND_KM = 10  # places this close to each other count as equally near
 PAGE = 3
 MAX_CANDIDATES = 12
 
@@ -27,6 +29,7 @@ MAX_CANDIDATES = 12
 class Suggestion:
     card: EventCard | ServiceCard
     nearness: int  # HERE | COUNTY | ONLINE
+    km: float | None = None  # from the centre of the person's town, when both places are known
 
     @property
     def is_event(self) -> bool:
@@ -42,10 +45,16 @@ class Suggestion:
             return not self.card.registration_required
         return self.card.low_threshold
 
+    @property
+    def band(self) -> int:
+        """Distance in steps of BAND_KM; 0 for a county-wide line without a place (reachable from anywhere)."""
+        return int(self.km // BAND_KM) if self.km is not None and self.nearness == COUNTY else 0
+
     def sort_key(self) -> tuple:
+        near = (self.nearness, self.band, not self.free, not self.low_threshold)
         if isinstance(self.card, EventCard):
-            return (self.nearness, not self.free, not self.low_threshold, 0, self.card.start.timestamp(), self.card.id)
-        return (self.nearness, not self.free, not self.low_threshold, 1, self.card.priority, self.card.id)
+            return (*near, 0, self.card.start.timestamp(), self.card.id)
+        return (*near, 1, self.card.priority, self.card.id)
 
 
 def service_nearness(card: ServiceCard, municipality_code: str | None) -> int:
@@ -59,6 +68,20 @@ def event_nearness(card: EventCard, municipality_code: str | None) -> int:
     if card.online:
         return ONLINE
     return HERE if municipality_code and card.municipality_code == municipality_code else COUNTY
+
+
+def service_km(card: ServiceCard, municipality_code: str | None) -> float | None:
+    """How far the service's nearest location is (None for a service without known locations)."""
+    found = [km_from(municipality_code, c.point) for c in card.channels if c.kind == "ServiceLocation"]
+    return min((km for km in found if km is not None), default=None)
+
+
+def service_suggestion(card: ServiceCard, municipality_code: str | None) -> Suggestion:
+    return Suggestion(card, service_nearness(card, municipality_code), service_km(card, municipality_code))
+
+
+def event_suggestion(card: EventCard, municipality_code: str | None) -> Suggestion:
+    return Suggestion(card, event_nearness(card, municipality_code), km_from(municipality_code, card.point))
 
 
 def ranked(suggestions: list[Suggestion]) -> list[Suggestion]:
@@ -103,12 +126,12 @@ def suggestions_for(
     services = client.services_for_theme(
         theme.key, code, language, topics=theme.topics, words=theme.search_words(language), limit=MAX_CANDIDATES
     )
-    found = [Suggestion(card, service_nearness(card, code)) for card in services]
+    found = [service_suggestion(card, code) for card in services]
     if county is not None:
         events = client.upcoming_events(
             theme.key, county, language, words=theme.keywords.get(language, ()), now=now, limit=MAX_CANDIDATES
         )
-        found += [Suggestion(card, event_nearness(card, code)) for card in events]
+        found += [event_suggestion(card, code) for card in events]
     return ranked(found)
 
 
