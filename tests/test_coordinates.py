@@ -4,7 +4,8 @@ import pytest
 
 from actions.directory.coordinates import distance_km, tm35fin_to_wgs84, to_wgs84, wgs84_to_tm35fin
 
-# (northing, easting) → (latitude, longitude) as pyproj 3.7.1 gives them for EPSG:3067 → EPSG:4326:
+# (northing, easting) → (latitude, longitude) for EPSG:3067 → EPSG:4326, computed twice independently (pyproj
+# 3.7.1 and the Krüger series of JHS 154), agreeing to 1e-7°; they catch swapped axes or a wrong zone:
 # points from the south coast to Lapland and from Åland to the eastern border.
 REFERENCE = [
     ((6761250, 426500), (60.9793584, 25.6418629)),

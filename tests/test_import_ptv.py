@@ -7,10 +7,11 @@ from datetime import datetime, time
 
 import pytest
 from sqlalchemy import func, select
+from urllib3 import HTTPResponse
 
 from actions.directory import db
 from actions.directory.client import DirectoryClient
-from actions.directory.fetch import ImportFailed, JsonSource
+from actions.directory.fetch import MAX_RETRY_AFTER, CappedRetry, ImportFailed, JsonSource
 from actions.directory.importer import import_services, main
 from actions.directory.ptv import sync
 from actions.directory.ptv.client import PtvClient
@@ -271,3 +272,12 @@ def test_a_failed_run_after_an_import_keeps_the_imported_data_and_its_time(own_d
     assert dental.name.value == "Suun terveydenhuolto"
     with db.open_session(own_directory) as session:
         assert session.get(ImportState, ("paijat-hame", "ptv")).last_success == first_run
+
+
+def test_a_source_asking_to_wait_for_hours_is_waited_only_two_minutes() -> None:
+    retry = CappedRetry(total=3, respect_retry_after_header=True)
+    hours = HTTPResponse(status=429, headers={"Retry-After": "36000"})
+    seconds = HTTPResponse(status=429, headers={"Retry-After": "3"})
+    assert retry.get_retry_after(hours) == MAX_RETRY_AFTER == 120
+    assert retry.get_retry_after(seconds) == 3
+    assert retry.new(total=2).get_retry_after(hours) == MAX_RETRY_AFTER  # retries keep the cap

@@ -14,6 +14,15 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+MAX_RETRY_AFTER = 120.0  # seconds: a source asking for longer fails the run now, rather than hang the nightly job
+
+
+class CappedRetry(Retry):
+    """urllib3's Retry, but a Retry-After longer than MAX_RETRY_AFTER is waited only that long."""
+
+    def get_retry_after(self, response: Any) -> float | None:
+        after = super().get_retry_after(response)
+        return None if after is None else min(after, MAX_RETRY_AFTER)
 
 
 class ImportFailed(RuntimeError):
@@ -34,7 +43,7 @@ class JsonSource:
         self.base_url = base_url.rstrip("/") + "/"
         self._timeout = timeout if timeout is not None else float(os.environ.get("OPASTIN_IMPORT_TIMEOUT", "30"))
         backoff = backoff if backoff is not None else float(os.environ.get("OPASTIN_IMPORT_BACKOFF", "1"))
-        retry = Retry(
+        retry = CappedRetry(
             total=retries,
             connect=retries,
             read=retries,
