@@ -206,6 +206,9 @@ def test_no_small_count_leaves_the_server_in_the_report_csv_or_json(month: Store
     assert '<th scope="row">Tekstiviesti</th><td class="n">&lt; 5</td>' in page
     assert "Opastimeen otettiin yhteyttä 30 kertaa. Botti hoiti itse 21 yhteydenottoa, ihmiselle ohjattiin ≥ 5" in page
     assert "Jonotusajan mediaani oli 7,0 min." in page
+    # 7 queued and 6 taken would tell that 1 was never taken: the taken ones read "≥ 5".
+    assert (data["live_chats"], data["live_chats_taken"]) == ("7", "≥ 5")
+    assert "Chat-jonoon tuli 7 asiakasta, ja ohjaaja otti keskustelun ≥ 5 kertaa." in page
 
 
 @pytest.mark.parametrize(

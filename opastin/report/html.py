@@ -17,7 +17,7 @@ import yaml
 
 from opastin import places
 from opastin.report.clusters import Cluster
-from opastin.report.month import SMALL, MonthFigures, is_exact, shown
+from opastin.report.month import SMALL, MonthFigures, is_exact, shown, shown_part
 
 TEXTS_FILE = Path(__file__).resolve().parents[2] / "texts" / "report.yml"
 THEMES_FILE = Path(__file__).resolve().parents[2] / "texts" / "wellbeing_themes.yml"
@@ -210,12 +210,12 @@ def _live_chat_section(figures: MonthFigures, language: str) -> str:
         "live_chat_text",
         language,
         live=shown(figures.live_chats),
-        taken=shown(figures.live_chats_taken),
+        taken=shown_part(figures.live_chats_taken, figures.live_chats),
         wait=text("minutes", language, value=decimal(wait, language))
         if wait is not None
         else text("not_shown", language),
         callbacks=shown(figures.callbacks),
-        done=shown(figures.callbacks_done),
+        done=shown_part(figures.callbacks_done, figures.callbacks),
     )
     heading = text("live_chat", language)
     return (

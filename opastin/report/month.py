@@ -46,6 +46,12 @@ def protected(rows: list[tuple[str, int]], total_is_shown: bool = True) -> list[
     return displayed
 
 
+def shown_part(part: int, whole: int) -> str:
+    """A part of a count that is shown too (chats taken of those queued, callbacks done of those asked): the
+    rest (whole − part) is a count as well, so the part is hidden as "≥ 5" when the rest is 1–4."""
+    return protected([("part", part), ("rest", whole - part)])[0]
+
+
 def is_exact(displayed: str) -> bool:
     return displayed.isdigit()
 
@@ -112,10 +118,10 @@ class MonthFigures:
             "not_understood": shown(self.not_understood),
             "not_understood_percent": self.not_understood_percent(),
             "live_chats": shown(self.live_chats),
-            "live_chats_taken": shown(self.live_chats_taken),
+            "live_chats_taken": shown_part(self.live_chats_taken, self.live_chats),
             "median_wait_minutes": self.median_wait(),
             "callbacks": shown(self.callbacks),
-            "callbacks_done": shown(self.callbacks_done),
+            "callbacks_done": shown_part(self.callbacks_done, self.callbacks),
             "tables": {key: [list(row) for row in self.displayed(key)] for key in self.tables},
         }
 
