@@ -105,8 +105,10 @@ def fake_ptv() -> Iterator[tuple[FakePtv, str]]:
 
 
 def held(url: str, county: str = "paijat-hame") -> set[str]:
+    """PTV's ids of the services the county's import holds."""
     with db.open_session(url) as session:
-        return set(session.scalars(select(Service.id).where(Service.county_code == county)))
+        ids = session.scalars(select(Service.id).where(Service.county_code == county, Service.source == "ptv"))
+        return {stored.removeprefix(f"{county}:") for stored in ids}
 
 
 def count(url: str, model) -> int:
@@ -122,7 +124,7 @@ def test_a_full_import_replaces_the_countys_sample_services(own_directory: str, 
     assert report.skipped == [f"service {BROKEN}: a text list is str"]
     client = DirectoryClient(own_directory)
     [dental] = client.services_for_topic("dental_care", "398", "fi")
-    assert dental.id == DENTAL and dental.name.value == "Suun terveydenhuolto" and not dental.is_sample
+    assert dental.id == f"paijat-hame:{DENTAL}" and dental.name.value == "Suun terveydenhuolto" and not dental.is_sample
     [channel] = dental.channels
     assert channel.phones == ("03 819 2000",)
     assert channel.point == pytest.approx((60.9793584, 25.6418629))  # from PTV's TM35FIN pair
@@ -132,7 +134,7 @@ def test_a_full_import_replaces_the_countys_sample_services(own_directory: str, 
     assert swedish.name.value == "Munhälsovård" and swedish.fell_back("sv")  # summary only in Finnish
     assert swedish.channels[0].address == "Centralgatan 10, 15110 LAHTI"
     # The service class P25 maps to the health station topic (import_mapping.yml), in Heinola only.
-    assert [c.id for c in client.services_for_topic("book_appointment", "111", "fi")] == [HEALTH]
+    assert [c.id for c in client.services_for_topic("book_appointment", "111", "fi")] == [f"paijat-hame:{HEALTH}"]
     assert client.services_for_topic("book_appointment", "398", "fi") == []
     # PTV's weekly hours, and its exceptional closing on Christmas Eve (a Thursday).
     monday = datetime(2026, 12, 21, 10, tzinfo=FINLAND)
@@ -142,7 +144,7 @@ def test_a_full_import_replaces_the_countys_sample_services(own_directory: str, 
     [card] = DirectoryClient(own_directory, clock=lambda: christmas_eve).services_for_topic("dental_care", "398", "fi")
     assert card.channels[0].today.closed
     # Free-text search finds imported services by their names and keywords.
-    assert client.search("hammaslääkäri", "398", "fi")[0].id == DENTAL
+    assert client.search("hammaslääkäri", "398", "fi")[0].id == f"paijat-hame:{DENTAL}"
     # The other counties keep their sample data.
     assert any(c.id.startswith("satakunta:") for c in client.services_for_topic("dental_care", "609", "fi"))
 
@@ -155,7 +157,7 @@ def test_pages_and_batches_follow_ptvs_limits(own_sqlite_directory: str, fake_pt
     batches = [p.split("guids=")[1].split("&")[0].split("%2C") for p in fake.served("/ServiceChannel/list")]
     assert sorted(len(b) for b in batches) == [23, 99]  # 122 channels, at most 99 ids a request
     with db.open_session(own_sqlite_directory) as session:
-        library = session.get(Service, LIBRARY)
+        library = session.get(Service, f"paijat-hame:{LIBRARY}")
         assert len(library.channels) == 120
 
 
@@ -281,3 +283,18 @@ def test_a_source_asking_to_wait_for_hours_is_waited_only_two_minutes() -> None:
     assert retry.get_retry_after(hours) == MAX_RETRY_AFTER == 120
     assert retry.get_retry_after(seconds) == 3
     assert retry.new(total=2).get_retry_after(hours) == MAX_RETRY_AFTER  # retries keep the cap
+
+
+def test_a_nationwide_service_stays_with_each_county_that_imported_it(own_sqlite_directory: str, fake_ptv) -> None:
+    fake, ptv = fake_ptv
+    kela = "44444444-0000-0000-0000-000000000001"
+    fake.services[kela] = service(
+        kela, names={"fi": "Kelan asiointipalvelu"}, municipalities=[], keywords={"fi": ["kela"]}, nationwide=True
+    )
+    import_services(own_sqlite_directory, "paijat-hame", ptv, **FAST)
+    import_services(own_sqlite_directory, "vantaa-kerava", ptv, **FAST)  # its import must not take Lahti's away
+
+    client = DirectoryClient(own_sqlite_directory)
+    for town in ("398", "092"):  # Lahti in Päijät-Häme, Vantaa in Vantaa-Kerava
+        assert "Kelan asiointipalvelu" in [card.name.value for card in client.search("kela", town, "fi")]
+    assert len(held(own_sqlite_directory, "paijat-hame")) == 4 and len(held(own_sqlite_directory, "vantaa-kerava")) == 1

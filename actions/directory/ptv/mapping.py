@@ -66,6 +66,13 @@ def item_id(item: Any) -> str:
     return item["id"].strip()
 
 
+def stored_id(county: str, ptv_id: str) -> str:
+    """A service's row id: PTV's id within the county that imported it. A service offered in two counties
+    (a nationwide one, or one across a county border) is then held by each, and one county's import never
+    replaces or removes the other's."""
+    return f"{county}:{ptv_id}"
+
+
 def is_gone(item: dict[str, Any]) -> bool:
     return item.get("publishingStatus") in GONE
 
@@ -108,7 +115,7 @@ def service_row(item: dict[str, Any], *, county: str, codes: set[str], mapping: 
     keywords = [(lang, word) for lang, word in keywords if lang in LANGUAGES and word]
     known = facts(item, names)
     service = Service(
-        id=service_id,
+        id=stored_id(county, service_id),
         source=SOURCE,
         county_code=county,
         topic=mapping.topic(known),

@@ -129,7 +129,7 @@ def _write(session: Session, county: str, codes: set[str], fetched: _Fetched, re
             report.skipped.append(f"service {service_id}: {error}")
     session.flush()
     outside = {row.id for row, _ in services if not row.areas}  # no longer offered in the county
-    fetched.removed |= outside
+    fetched.removed |= {stored.removeprefix(f"{county}:") for stored in outside}  # PTV's ids, as the others
     services = [(row, ids) for row, ids in services if row.id not in outside]
 
     if report.full:
@@ -139,8 +139,9 @@ def _write(session: Session, county: str, codes: set[str], fetched: _Fetched, re
         _delete_sample_rows(session, county)
     else:
         held = set(_county_services(session, county))
-        report.removed = len(held & fetched.removed)
-        _delete_services(session, (held & fetched.removed) | {row.id for row, _ in services})
+        gone = held & {mapping.stored_id(county, ptv_id) for ptv_id in fetched.removed}
+        report.removed = len(gone)
+        _delete_services(session, gone | {row.id for row, _ in services})
 
     channels, links = _write_channels(session, fetched.channels, known_codes, report)
     for row, ids in services:
