@@ -208,7 +208,7 @@ def test_no_small_count_leaves_the_server_in_the_report_csv_or_json(month: Store
     assert "Jonotusajan mediaani oli 7,0 min." in page
     # 7 queued and 6 taken would tell that 1 was never taken: the taken ones read "≥ 5".
     assert (data["live_chats"], data["live_chats_taken"]) == ("7", "≥ 5")
-    assert "Chat-jonoon tuli 7 asiakasta, ja ohjaaja otti keskustelun ≥ 5 kertaa." in page
+    assert "Chat-jonoon tuli 7 asiakasta, ja asiakasohjaaja otti keskustelun ≥ 5 kertaa." in page
 
 
 @pytest.mark.parametrize(
