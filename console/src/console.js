@@ -194,7 +194,8 @@
   });
   $("logout").addEventListener("click", logout);
   $("figures-form").addEventListener("submit", function (event) { event.preventDefault(); showFigures(); });
-  $("figures-month").value = new Date().toISOString().slice(0, 7);
+  // This month in Finnish time (UTC would still say last month on the 1st before 02:00/03:00); sv-SE writes 2026-12-07.
+  $("figures-month").value = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Helsinki" }).slice(0, 7);
   $("reply").addEventListener("submit", function (event) {
     event.preventDefault();
     var text = $("reply-text").value.trim();
