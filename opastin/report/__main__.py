@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from tqdm import tqdm
@@ -33,8 +33,9 @@ def make_report(county: str, month_text: str, language: str, out: Path, progress
     """Collects what the month still misses, then writes the report and its CSV files into `out`."""
     month.check_county(county)
     days = month.month_days(month_text)
-    today = datetime.utcnow().date()
-    missing = collect.pending_days(days[0], min(days[-1], today))
+    missing = collect.pending_days(
+        days[0], days[-1]
+    )  # it stops at today in Finnish time (UTC's is a day behind at night)
     collect_days(missing, progress)
     figures = month.month_figures(county, month_text)
     found = clusters(month.unanswered_texts(county, month_text))
