@@ -298,3 +298,20 @@ def test_a_nationwide_service_stays_with_each_county_that_imported_it(own_sqlite
     for town in ("398", "092"):  # Lahti in Päijät-Häme, Vantaa in Vantaa-Kerava
         assert "Kelan asiointipalvelu" in [card.name.value for card in client.search("kela", town, "fi")]
     assert len(held(own_sqlite_directory, "paijat-hame")) == 4 and len(held(own_sqlite_directory, "vantaa-kerava")) == 1
+
+
+def test_an_incremental_run_removes_a_withdrawn_location_of_an_unchanged_service(
+    own_sqlite_directory: str, fake_ptv
+) -> None:
+    fake, ptv = fake_ptv
+    import_services(own_sqlite_directory, "paijat-hame", ptv, **FAST)
+    fake.channels[DENTAL_LAHTI]["publishingStatus"] = "Withdrawn"  # the clinic closed; the service itself is as it was
+    fake.changed = {"Service": {"Published": []}, "ServiceChannel": {"Withdrawn": [DENTAL_LAHTI]}}
+
+    report = import_services(own_sqlite_directory, "paijat-hame", ptv, **FAST)
+
+    assert not report.full
+    [dental] = DirectoryClient(own_sqlite_directory).services_for_topic("dental_care", "398", "fi")
+    assert dental.channels == ()  # no longer sent to a closed clinic
+    with db.open_session(own_sqlite_directory) as session:
+        assert session.get(ServiceChannel, DENTAL_LAHTI) is None

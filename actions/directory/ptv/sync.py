@@ -42,6 +42,7 @@ class _Fetched:
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)
     changed_channels: set[str] = field(default_factory=set)
+    removed_channels: set[str] = field(default_factory=set)  # archived or withdrawn since the last success
 
 
 def run(url: str, county: str, client: PtvClient, *, full: bool = False) -> Report:
@@ -95,6 +96,8 @@ def _fetch_changes(client: PtvClient, since: datetime, report: Report) -> _Fetch
     for item in client.by_ids("Service", sorted(set(changed) - fetched.removed)):
         _take(item, fetched.services, report, "service")
     fetched.changed_channels = set(client.changed_ids("ServiceChannel", stamp))
+    for status in STATUSES_GONE:  # a closed location of an unchanged service must go too
+        fetched.removed_channels.update(client.changed_ids("ServiceChannel", stamp, status))
     return fetched
 
 
@@ -143,7 +146,7 @@ def _write(session: Session, county: str, codes: set[str], fetched: _Fetched, re
         report.removed = len(gone)
         _delete_services(session, gone | {row.id for row, _ in services})
 
-    channels, links = _write_channels(session, fetched.channels, known_codes, report)
+    channels, links = _write_channels(session, fetched.channels, known_codes, report, fetched.removed_channels)
     for row, ids in services:
         row.channels = [channels[cid] for cid in dict.fromkeys(ids) if cid in channels]
         session.add(row)
@@ -164,12 +167,20 @@ def _write(session: Session, county: str, codes: set[str], fetched: _Fetched, re
 
 
 def _write_channels(
-    session: Session, items: dict[str, dict[str, Any]], known_codes: set[str], report: Report
+    session: Session, items: dict[str, dict[str, Any]], known_codes: set[str], report: Report, gone: set[str]
 ) -> tuple[dict[str, ServiceChannel], dict[str, set[str]]]:
-    """Fresh rows for every fetched channel, and which services linked the old rows (to link again)."""
+    """Fresh rows for every fetched channel, and which services linked the old rows (to link again); the
+    archived and withdrawn ones (`gone`, or fetched so) are unlinked from every service (then go as orphans)."""
     known_orgs = set(session.scalars(select(Organization.id)))
     rows: dict[str, ServiceChannel] = {}
+    gone = set(gone) | {channel_id for channel_id, item in items.items() if mapping.is_gone(item)}
+    for channel in session.scalars(
+        select(ServiceChannel).where(ServiceChannel.source == mapping.SOURCE, ServiceChannel.id.in_(list(gone)))
+    ):
+        channel.services = []  # no service leads there; the row itself goes with the orphans
     for channel_id, item in items.items():
+        if channel_id in gone:
+            continue
         try:
             rows[channel_id] = mapping.channel_row(item, known_codes=known_codes, known_orgs=known_orgs)
         except mapping.Malformed as error:
