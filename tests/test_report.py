@@ -20,7 +20,7 @@ from opastin.report.__main__ import main as report_main
 from opastin.report.aggregates import DailyContacts
 from opastin.report.clusters import clusters
 from opastin.report.html import render, write_csv
-from opastin.report.month import month_figures, protected, shown, unanswered_texts
+from opastin.report.month import month_days, month_figures, protected, shown, unanswered_texts
 from opastin.retention import collect_and_purge, purge
 from tests.conftest import fresh_postgres_database
 from tests.report_month import MONTH, seed_answers_and_feedback, seed_conversations, seed_handoffs
@@ -269,3 +269,16 @@ def test_the_report_reads_in_each_language(month: Stores, language: str, intro: 
 
     assert f'<html lang="{language}">' in page and intro in page
     assert "{" not in page.split("</style>")[1].split("<svg")[0]  # every placeholder of the first page filled in
+
+
+def test_collecting_from_the_command_line_prints_no_small_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stores = seeded(*(f"sqlite:///{tmp_path / name}.db" for name in ("tracker", "handoff", "reporting")))
+    monkeypatch.setenv("TRACKER_URL", stores.tracker)
+    monkeypatch.setenv("REPORTING_URL", stores.reporting)
+    counted = {day: collect.collect_day(day, now=AFTER_THE_MONTH) for day in month_days(MONTH)}
+    quiet_day = min(day for day, contacts in counted.items() if 0 < contacts < 5)  # the seeded month has such days
+
+    assert report_main(["collect", "--day", quiet_day.isoformat()]) == 0
+    assert capsys.readouterr().out == "collected 1 day(s): < 5 contact(s)\n"

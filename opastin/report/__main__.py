@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "collect":
             days = [args.day] if args.day else collect.pending_days()
-            print(f"collected {len(days)} day(s): {collect_days(days)} contact(s)")
+            print(f"collected {len(days)} day(s): {month.shown(collect_days(days))} contact(s)")  # logs: no 1–4
         else:
             out = args.out or VAR / "reports" / f"{args.county}-{args.month}"
             page = make_report(args.county, args.month, args.lang, out)
