@@ -29,12 +29,6 @@ def tm35fin_to_wgs84(northing: float, easting: float) -> tuple[float, float]:
     return latitude, longitude
 
 
-def wgs84_to_tm35fin(latitude: float, longitude: float) -> tuple[float, float]:
-    """(northing, easting) in metres of a geographic point."""
-    easting, northing = _transformer(GEOGRAPHIC, TM35FIN).transform(longitude, latitude)
-    return northing, easting
-
-
 def in_finland(latitude: float, longitude: float) -> bool:
     return 59.0 <= latitude <= 70.5 and 19.0 <= longitude <= 32.0
 
