@@ -4,7 +4,8 @@ import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from opastin.nlu.safety_net import SafetyNet
-from opastin.safety import assess, override_intent
+from opastin.nlu.short_number_guard import ShortNumberGuard
+from opastin.safety import INTENT_PRIORITY, assess, override_intent
 
 EMERGENCIES = [
     # fi
@@ -49,17 +50,83 @@ CRISES = [
     "en jaksa enää elää",
     "mietin itsemurhaa",
     "haluan kuolla",
-    "mies lyö minua",
-    "väkivaltaa kotona",
     "jag vill inte leva längre",
     "jag har självmordstankar",
-    "min sambo slår mig",
-    "våld i hemmet",
     "I want to die",
     "I don't want to live anymore",
     "thinking about suicide",
+]
+# Distress together with a wish for a person: the crisis line first, even when it reads as customer service.
+DISTRESS_WITH_PERSON = [
+    "mua ahdistaa ihan hirveesti, haluun puhua jonkun kaa nyt",
+    "paniikki päällä enkä jaksa, voinko jutella oikean ihmisen kanssa",
+    "itkettää koko ajan, tarvitsen jonkun ihmisen",
+    "oon ihan loppu, yhdistä asiakaspalveluun",
+    "jag har ångest och vill prata med någon nu",
+    "panik, jag orkar inte, finns det en riktig människa här",
+    "I am panicking and can't cope, I need to talk to someone now",
+    "anxiety attack, can i speak to a real person",
+    "im crying all the time pls talk with someone",
+]
+# A wish for a person without distress, or distress without one, is not a crisis by this rule.
+NOT_DISTRESS_WITH_PERSON = [
+    "haluan puhua ihmisen kanssa",
+    "en jaksa odottaa jonossa, haluan puhua ihmisen kanssa",
+    "minua ahdistaa usein illalla",  # anxiety alone: mental_health, the classifier's call
+    "ei ahdista, haluan vain puhua ihmisen kanssa laskusta",
+    "jag vill prata med en människa",
+    "jag orkar inte vänta, koppla mig till kundtjänst",
+    "can I talk to someone about my bill",
+    "i have had anxiety for years, is there therapy",
+]
+# Violence at home and shelters: the crisis path whose first message is 112 and Nollalinja.
+SHELTER = [
+    "mies lyö minua",
+    "väkivaltaa kotona",
+    "onko Lahdessa turvakotia",
+    "turvakoti heinola",
+    "mun poikaystävä hakkaa mua",
+    "lähisuhdeväkivalta",
+    "min sambo slår mig",
+    "våld i hemmet",
+    "finns det skyddshem i Vanda",
+    "skyddshem Björneborg",
     "my partner hits me",
     "domestic violence",
+    "is there a womens shelter in Lahti",
+    "i need a safe home tonight",
+]
+NOT_SHELTER = [
+    "asunnottomien turvakoti",  # a homeless shelter is social services
+    "is there a homeless shelter in Pori",
+    "hemlös, finns det ett härbärge eller skyddshem för hemlösa",
+]
+# The on-call clinic: 116117 first.
+ON_CALL = [
+    "onko päivystys auki nyt Lahdessa",
+    "missä on yhteispäivystys porissa",
+    "paivystys viikonloppuna kerava",
+    "lasten päivystys yöllä",
+    "onko akuutti24 auki",
+    "päivystävä lääkäri heinolassa",
+    "var finns jouren i Vanda",
+    "är hälsocentralens jour öppen på lördag",
+    "jourmottagning i Björneborg nu",
+    "när är akuten öppen",
+    "where is the on-call clinic in Lahti",
+    "is the emergency clinic open at the weekend",
+    "nearest ER in vantaa",
+    "on call doctor tonight rauma",
+]
+NOT_ON_CALL = [
+    "paljonko päivystyskäynti maksaa",  # a fee: client_fees
+    "hammaspäivystys lauantaina",  # the dentist's own on-call: dental_care
+    "sosiaalipäivystyksen numero",  # social services
+    "vad kostar ett besök på jouren",
+    "tandjour i Vanda",
+    "how much does the emergency clinic cost",
+    "emergency dentist in Pori",
+    "hur kontaktar jag er",  # Swedish "er" (you) is no ER
 ]
 HARMLESS = [
     "mistä saan hammaslääkärin ajan",
@@ -85,6 +152,57 @@ def test_emergency_wording_is_caught(text: str) -> None:
 def test_crisis_wording_is_caught(text: str) -> None:
     match = assess(text)
     assert match is not None and match.level == "crisis_support"
+
+
+@pytest.mark.parametrize("text", DISTRESS_WITH_PERSON)
+def test_distress_with_a_wish_for_a_person_is_a_crisis(text: str) -> None:
+    match = assess(text)
+    assert match is not None and match.level == "crisis_support"
+    assert override_intent("human_handoff", text).level == "crisis_support"
+
+
+@pytest.mark.parametrize("text", NOT_DISTRESS_WITH_PERSON)
+def test_a_person_or_distress_alone_is_left_to_the_classifier(text: str) -> None:
+    assert assess(text, INTENT_PRIORITY) is None
+    assert override_intent("human_handoff", text) is None
+
+
+@pytest.mark.parametrize("text", SHELTER)
+def test_violence_at_home_and_shelters_go_to_the_shelter_path(text: str) -> None:
+    match = assess(text)
+    assert match is not None and match.level == "seek_shelter"
+    assert override_intent("crisis_support", text).level == "seek_shelter"  # Nollalinja comes first
+
+
+@pytest.mark.parametrize("text", NOT_SHELTER)
+def test_a_homeless_shelter_is_no_violence(text: str) -> None:
+    assert assess(text, INTENT_PRIORITY) is None
+
+
+def test_suicidal_words_beat_violence() -> None:
+    assert assess("mies lyö minua ja haluan kuolla").level == "crisis_support"
+
+
+@pytest.mark.parametrize("text", ON_CALL)
+def test_on_call_clinic_questions_go_to_urgent_care(text: str) -> None:
+    match = override_intent("opening_hours", text)
+    assert match is not None and match.level == "urgent_care"
+
+
+@pytest.mark.parametrize("text", NOT_ON_CALL)
+def test_fees_dentists_and_social_on_call_are_left_to_the_classifier(text: str) -> None:
+    assert assess(text, INTENT_PRIORITY) is None
+
+
+def test_on_call_words_never_downgrade_an_emergency_or_a_crisis() -> None:
+    assert override_intent("emergency", "isä ei herää, soitanko päivystykseen") is None
+    assert override_intent("crisis_support", "mietin itsemurhaa, voinko mennä päivystykseen") is None
+    assert assess("isä ei herää, soitanko päivystykseen", INTENT_PRIORITY).level == "emergency"
+
+
+def test_on_call_words_are_no_alarm_for_a_live_agent() -> None:
+    # channels/handover.py marks a queued person urgent on assess(); an on-call question is not that.
+    assert assess("onko päivystys auki") is None
 
 
 @pytest.mark.parametrize("text", HARMLESS)
@@ -113,7 +231,12 @@ def _message(text: str, intent: str, confidence: float) -> Message:
     [
         ("isä ei hengitä", "find_service", "emergency"),
         ("pappa andas inte", "nlu_fallback", "emergency"),
-        ("my partner hits me", "family_services", "crisis_support"),
+        ("my partner hits me", "family_services", "seek_shelter"),
+        ("turvakoti lahdessa", "contact_info", "seek_shelter"),
+        ("I am panicking and can't cope, I need to talk to someone now", "human_handoff", "crisis_support"),
+        ("jag har ångest och vill prata med någon nu", "human_handoff", "crisis_support"),
+        ("onko päivystys auki nyt lahdessa", "opening_hours", "urgent_care"),
+        ("jouren i Vanda telefonnummer", "contact_info", "urgent_care"),
         ("en jaksa enää elää", "mental_health", "crisis_support"),
     ],
 )
@@ -128,3 +251,20 @@ def test_component_leaves_ordinary_messages_alone() -> None:
     [message] = SafetyNet().process([_message("hammaslääkäri Lahdessa", "dental_care", 0.88)])
     assert message.get("intent")["name"] == "dental_care"
     assert message.get("safety_net") is None
+
+
+@pytest.mark.parametrize("text", ["1", "2", " 12 ", "3.", "nro 5"])
+def test_a_few_digits_are_no_phone_number(text: str) -> None:
+    [message] = ShortNumberGuard().process([_message(text, "give_phone_number", 0.71)])
+    assert message.get("intent") == {"name": "nlu_fallback", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("text", ["040 123 4567", "0401234567", "+358 40 765 1234", "(09) 310 1234"])
+def test_a_phone_number_stays_a_phone_number(text: str) -> None:
+    [message] = ShortNumberGuard().process([_message(text, "give_phone_number", 0.93)])
+    assert message.get("intent")["name"] == "give_phone_number"
+
+
+def test_the_guard_leaves_other_intents_alone() -> None:
+    [message] = ShortNumberGuard().process([_message("2", "answer_survey", 0.8)])
+    assert message.get("intent")["name"] == "answer_survey"
