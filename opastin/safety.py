@@ -87,7 +87,7 @@ def _first(folded: str, patterns: _Compiled) -> tuple[str, str] | None:
 
 def _assess_level(folded: str, level: str) -> SafetyMatch | None:
     rules = _rules()
-    if level in rules.unless and _first(folded, rules.unless[level]):
+    if level in rules.unless and any(p.search(folded) for _, p in rules.unless[level]):  # no negation here
         return None
     found = _first(folded, rules.patterns[level])
     return SafetyMatch(level, *found) if found else None

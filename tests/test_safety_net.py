@@ -78,6 +78,8 @@ NOT_DISTRESS_WITH_PERSON = [
     "jag orkar inte vänta, koppla mig till kundtjänst",
     "can I talk to someone about my bill",
     "i have had anxiety for years, is there therapy",
+    # a wish for a professional is a service request (mental_health), not a wish for a person now
+    "ahdistaa aamuisin, voisinko päästä juttelemaan jollekin ammattilaiselle",
 ]
 # Violence at home and shelters: the crisis path whose first message is 112 and Nollalinja.
 SHELTER = [
@@ -95,6 +97,9 @@ SHELTER = [
     "domestic violence",
     "is there a womens shelter in Lahti",
     "i need a safe home tonight",
+    "mies uhkaa ja lyö kun juo",
+    "ja vågar int va hemma, han hotar mej hela tiden",
+    "her father hits her and she is scared to go home",
 ]
 NOT_SHELTER = [
     "asunnottomien turvakoti",  # a homeless shelter is social services
@@ -127,6 +132,10 @@ NOT_ON_CALL = [
     "how much does the emergency clinic cost",
     "emergency dentist in Pori",
     "hur kontaktar jag er",  # Swedish "er" (you) is no ER
+    "hammaslääkäri päivystys viikonloppuna",
+    "jag kan inte betala räkningen från jouren",  # a negated word is still a fee
+    "haluan antaa palautetta päivystyksestä",
+    "i want to complain, i waited 4 hours in the emergency clinic",
 ]
 HARMLESS = [
     "mistä saan hammaslääkärin ajan",
@@ -139,6 +148,14 @@ HARMLESS = [
     "how much does the dentist cost",
     "hengitystieinfektio, tarvitsenko lääkärin",
     "jag vill boka tid",
+    # a stroke in the past is rehabilitation (find_service), not 112
+    "kuntoutusta aivohalvauksen jälkeen",
+    "rehabilitering efter en stroke i Lahtis",
+    "physiotherapy after a stroke",
+    "my father had a stroke last year, is there rehabilitation",
+    "Dad uses a wheelchair since his stroke, can he get transport service",
+    "rehabilitering efter hjärtinfarkten, vart ska jag vända mig",
+    "taksikortti hukkui, miten saan uuden",  # "hukkui" is also "got lost"
 ]
 
 
@@ -230,6 +247,7 @@ def _message(text: str, intent: str, confidence: float) -> Message:
     "text, misclassified, expected",
     [
         ("isä ei hengitä", "find_service", "emergency"),
+        ("hän hukkuu", "nlu_fallback", "emergency"),
         ("pappa andas inte", "nlu_fallback", "emergency"),
         ("my partner hits me", "family_services", "seek_shelter"),
         ("turvakoti lahdessa", "contact_info", "seek_shelter"),
