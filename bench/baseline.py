@@ -61,7 +61,7 @@ def evaluate(model: Any) -> dict[tuple[str, str], tuple[Score, Score]]:
             examples = load_examples(folder, language)
             predicted = model.predict([text for text, _ in examples])
             alone, ruled = Score(), Score()
-            for (text, expected), guess in zip(examples, predicted):
+            for (text, expected), guess in zip(examples, predicted, strict=True):
                 alone.add(expected, guess)
                 ruled.add(expected, with_rules(text, guess))
             results[(name, language)] = (alone, ruled)

@@ -85,7 +85,7 @@ def safety_confusion_table(scores: list[Score]) -> str:
     short = {"emergency": "emerg", "crisis_support": "crisis", "seek_shelter": "shelter", "urgent_care": "urgent"}
     lines = [f"{'expected ↓ / predicted →':<26}" + "".join(f"{short.get(c, c):>9}" for c in columns)]
     for expected in [*SAFETY_INTENTS, "other"]:
-        counts = Counter()
+        counts: Counter = Counter()
         for (e, p), n in merged.items():
             row = e if e in SAFETY_INTENTS else "other"
             col = p if p in SAFETY_INTENTS else "other"

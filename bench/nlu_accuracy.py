@@ -97,8 +97,9 @@ def check_floors(results: Results) -> list[str]:
                     f"set {set_name} {language} accuracy {score.accuracy:.1%} < floor {floor['accuracy'][language]:.0%}"
                 )
             if score.safety_recall < floor["safety_recall"]:
+                floor_recall = floor["safety_recall"]
                 failures.append(
-                    f"set {set_name} {language} safety recall {score.safety_recall:.1%} < floor {floor['safety_recall']:.0%}"
+                    f"set {set_name} {language} safety recall {score.safety_recall:.1%} < floor {floor_recall:.0%}"
                 )
     return failures
 
