@@ -45,6 +45,15 @@ EMERGENCIES = [
     "he cant breathe",
     "she won't wake up",
     "bleeding won't stop",
+    # violence happening now: 112 first, the emergency itself
+    "mies lyö minua juuri nyt",
+    "exä on oven takana ja uhkaa tappaa mut",
+    "min man slår mig just nu",
+    "he is hitting me, help",
+    "my ex threatens me with a knife",
+    "entinen poikaystävä uhkaa tappaa minut",  # a threat to kill (intents.md: someone threatening)
+    "någon hotar att döda mig",
+    "my boyfriend threatens to kill me",
 ]
 CRISES = [
     "en jaksa enää elää",
@@ -55,6 +64,9 @@ CRISES = [
     "I want to die",
     "I don't want to live anymore",
     "thinking about suicide",
+    "äiti uhkaa tappaa itsensä",  # a threat to oneself is a crisis, not violence at home
+    "min son pratar om att ta livet av sig",
+    "my brother says he will kill himself",
 ]
 # Distress together with a wish for a person: the crisis line first, even when it reads as customer service.
 DISTRESS_WITH_PERSON = [
@@ -136,6 +148,8 @@ NOT_ON_CALL = [
     "jag kan inte betala räkningen från jouren",  # a negated word is still a fee
     "haluan antaa palautetta päivystyksestä",
     "i want to complain, i waited 4 hours in the emergency clinic",
+    "how much is päivystys visit",
+    "i had bad experience at päivystys and want to report it",
 ]
 HARMLESS = [
     "mistä saan hammaslääkärin ajan",
