@@ -54,6 +54,9 @@ EMERGENCIES = [
     "entinen poikaystävä uhkaa tappaa minut",  # a threat to kill (intents.md: someone threatening)
     "någon hotar att döda mig",
     "my boyfriend threatens to kill me",
+    "poika joi puhdistusainetta",
+    "hon har druckit blekmedel",
+    "my son drank drain cleaner",
 ]
 CRISES = [
     "en jaksa enää elää",
@@ -67,6 +70,10 @@ CRISES = [
     "äiti uhkaa tappaa itsensä",  # a threat to oneself is a crisis, not violence at home
     "min son pratar om att ta livet av sig",
     "my brother says he will kill himself",
+    "ja skadar mej och vill inte leva",
+    "pappa kuoli eilen enkä jaksa mitään",  # a death and not coping
+    "mamma dog i söndags och jag orkar inte",
+    "my husband passed away and i can't cope",
 ]
 # Distress together with a wish for a person: the crisis line first, even when it reads as customer service.
 DISTRESS_WITH_PERSON = [
@@ -134,6 +141,9 @@ ON_CALL = [
     "is the emergency clinic open at the weekend",
     "nearest ER in vantaa",
     "on call doctor tonight rauma",
+    "lapsella kuumetta yöllä, mihin soitan",
+    "vem ringer jag mitt i natten när barnet har feber",
+    "who do i call at night when my child is sick",
 ]
 NOT_ON_CALL = [
     "paljonko päivystyskäynti maksaa",  # a fee: client_fees
@@ -144,6 +154,9 @@ NOT_ON_CALL = [
     "how much does the emergency clinic cost",
     "emergency dentist in Pori",
     "hur kontaktar jag er",  # Swedish "er" (you) is no ER
+    "isoisä kuoli viime vuonna, miten perunkirjoitus tehdään",
+    "jag skär mig i fingret ibland när jag lagar mat",
+    "ja skar mej på en glasbit, tror de måst sys",
     "hammaslääkäri päivystys viikonloppuna",
     "jag kan inte betala räkningen från jouren",  # a negated word is still a fee
     "haluan antaa palautetta päivystyksestä",
