@@ -71,6 +71,7 @@ CRISES = [
     "min son pratar om att ta livet av sig",
     "my brother says he will kill himself",
     "ja skadar mej och vill inte leva",
+    "jag skär mig i armarna igen",
     "pappa kuoli eilen enkä jaksa mitään",  # a death and not coping
     "mamma dog i söndags och jag orkar inte",
     "my husband passed away and i can't cope",
@@ -157,6 +158,7 @@ NOT_ON_CALL = [
     "isoisä kuoli viime vuonna, miten perunkirjoitus tehdään",
     "jag skär mig i fingret ibland när jag lagar mat",
     "ja skar mej på en glasbit, tror de måst sys",
+    "jag skar mig när jag diskade, behöver det sys",
     "hammaslääkäri päivystys viikonloppuna",
     "jag kan inte betala räkningen från jouren",  # a negated word is still a fee
     "haluan antaa palautetta päivystyksestä",
