@@ -98,6 +98,9 @@ NOT_DISTRESS_WITH_PERSON = [
     "jag orkar inte vänta, koppla mig till kundtjänst",
     "can I talk to someone about my bill",
     "i have had anxiety for years, is there therapy",
+    "my baby is crying all night, can a nurse call me back",  # the baby's crying, not the person's distress
+    "barnet gråter hela natten, kan en sköterska ringa mig",
+    "desperate for a dentist appointment, can someone call me",
     # a wish for a professional is a service request (mental_health), not a wish for a person now
     "ahdistaa aamuisin, voisinko päästä juttelemaan jollekin ammattilaiselle",
 ]
