@@ -1,6 +1,12 @@
-"""Intent accuracy per language on the held-out set (tests/nlu_heldout/, never used in training).
+"""Intent accuracy per language on the held-out sets (tests/nlu_heldout/, tests/nlu_heldout2/), never used in training.
 
-`make test` runs it with a floor: a model that gets worse than the floor fails the run.
+`make test-nlu` runs it with `--check-floors`: a model worse than a set's floor (floor.yml in the set's
+folder) fails the run. `make bench` adds `--baseline`: the plain linear baseline (bench/baseline.py)
+trained on the same data, printed beside the Rasa model.
+
+Columns: "rasa" is the whole pipeline as users meet it; "classifier" is DIET's intent before the safety
+net (it still includes the fallback); "baseline" and "+ rules" are the linear model alone and with the
+same deterministic layers. Safety recall counts emergency, crisis_support, seek_shelter and urgent_care.
 """
 
 from __future__ import annotations
@@ -11,33 +17,12 @@ import json
 import logging
 import os
 import sys
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-HELDOUT_DIR = Path("tests/nlu_heldout")
-LANGUAGES = ("fi", "sv", "en")
-SAFETY_INTENTS = ("emergency", "crisis_support")
-
-
-@dataclass
-class LanguageResult:
-    language: str
-    total: int = 0
-    correct: int = 0
-    safety_total: int = 0
-    safety_caught: int = 0
-    confusions: Counter = field(default_factory=Counter)
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.total if self.total else 0.0
-
-    @property
-    def safety_recall(self) -> float:
-        return self.safety_caught / self.safety_total if self.safety_total else 1.0
+from bench.heldout import LANGUAGES, SAFETY_INTENTS, Score, heldout_sets, load_examples, safety_confusion_table
 
 
 def latest_model(models_dir: str = "models") -> str:
@@ -47,30 +32,18 @@ def latest_model(models_dir: str = "models") -> str:
     return str(models[-1])
 
 
-def load_examples(language: str) -> list[tuple[str, str]]:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    data = load_data(str(HELDOUT_DIR / f"{language}.yml"))
-    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
-
-
-def evaluate(agent, language: str) -> LanguageResult:
-    result = LanguageResult(language)
-    for text, expected in load_examples(language):
+def evaluate(agent: Any, folder: Path, language: str) -> tuple[Score, Score]:
+    """(the whole pipeline, the classifier before the safety net) on one language of one set."""
+    pipeline, classifier = Score(), Score()
+    for text, expected in load_examples(folder, language):
         parsed = asyncio.run(agent.parse_message(text))
         predicted = parsed["intent"]["name"]
-        result.total += 1
-        result.correct += predicted == expected
-        if predicted != expected:
-            result.confusions[(expected, predicted)] += 1
-        if expected in SAFETY_INTENTS:
-            result.safety_total += 1
-            # For safety, what matters is that the person is sent to the right number.
-            result.safety_caught += predicted == expected
-    return result
+        pipeline.add(expected, predicted)
+        classifier.add(expected, (parsed.get("safety_net") or {}).get("classifier_intent") or predicted)
+    return pipeline, classifier
 
 
-def load_agent(model_path: str):
+def load_agent(model_path: str) -> Any:
     logging.disable(logging.WARNING)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import structlog
@@ -82,50 +55,91 @@ def load_agent(model_path: str):
     return Agent.load(model_path)
 
 
-def report(results: list[LanguageResult]) -> None:
-    print("\nHeld-out NLU intent accuracy (tests/nlu_heldout, not in training data)")
-    print(f"{'language':<9}{'examples':>9}{'accuracy':>10}{'safety recall':>15}")
-    for r in results:
-        print(f"{r.language:<9}{r.total:>9}{r.accuracy:>10.1%}{r.safety_recall:>15.1%}")
-    for r in results:
-        common = ", ".join(f"{e}→{p} ×{n}" for (e, p), n in r.confusions.most_common(6))
+Results = dict[tuple[str, str], dict[str, Score]]
+
+
+def report(results: Results) -> None:
+    print("\nHeld-out NLU intent accuracy (never in the training data)")
+    names = list(next(iter(results.values())))
+    header = f"{'set':<5}{'language':<10}{'examples':>9}" + "".join(f"{n:>12}" for n in names)
+    print(header + f"{'safety recall':>15}")
+    for (set_name, language), scores in results.items():
+        rasa = scores["rasa"]
+        row = f"{set_name:<5}{language:<10}{rasa.total:>9}" + "".join(f"{s.accuracy:>12.1%}" for s in scores.values())
+        print(row + f"{rasa.safety_recall:>15.1%}")
+    print("\nSafety recall of the Rasa pipeline per intent (right number first), both sets:")
+    for intent in SAFETY_INTENTS:
+        right = total = 0
+        for scores in results.values():
+            r, t = scores["rasa"].recall_of(intent)
+            right, total = right + r, total + t
+        if total:
+            print(f"  {intent:<16}{right:>4}/{total:<4}{right / total:>8.1%}")
+    same_path = sum(scores["rasa"].same_path for scores in results.values())
+    if same_path:
+        print(f"  (of these, {same_path} crisis_support messages went the seek_shelter way: 112 and Nollalinja first)")
+    print("\nSafety-intent confusion of the Rasa pipeline, both sets, all languages:")
+    print(safety_confusion_table([scores["rasa"] for scores in results.values()]))
+    for (set_name, language), scores in results.items():
+        common = ", ".join(f"{e}→{p} ×{n}" for (e, p), n in scores["rasa"].confusions.most_common(6))
         if common:
-            print(f"  {r.language} most common errors: {common}")
+            print(f"  set {set_name} {language} most common errors: {common}")
+
+
+def check_floors(results: Results) -> list[str]:
+    failures = []
+    for set_name, folder in heldout_sets().items():
+        floor = yaml.safe_load((folder / "floor.yml").read_text())
+        for language in LANGUAGES:
+            score = results[(set_name, language)]["rasa"]
+            if score.accuracy < floor["accuracy"][language]:
+                failures.append(
+                    f"set {set_name} {language} accuracy {score.accuracy:.1%} < floor {floor['accuracy'][language]:.0%}"
+                )
+            if score.safety_recall < floor["safety_recall"]:
+                floor_recall = floor["safety_recall"]
+                failures.append(
+                    f"set {set_name} {language} safety recall {score.safety_recall:.1%} < floor {floor_recall:.0%}"
+                )
+    return failures
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", help="model archive (default: newest in models/)")
-    parser.add_argument("--floor-file", help="YAML with minimum accuracy per language and safety recall")
+    parser.add_argument("--check-floors", action="store_true", help="fail below each set's floor.yml")
+    parser.add_argument("--baseline", action="store_true", help="also train and score the linear baseline")
     parser.add_argument("--json", default="results/nlu_heldout.json", help="where to write the numbers")
     args = parser.parse_args()
 
     agent = load_agent(args.model or latest_model())
-    results = [evaluate(agent, language) for language in LANGUAGES]
+    results: Results = {}
+    for set_name, folder in heldout_sets().items():
+        for language in LANGUAGES:
+            pipeline, classifier = evaluate(agent, folder, language)
+            results[(set_name, language)] = {"rasa": pipeline, "classifier": classifier}
+    if args.baseline:
+        from bench import baseline
+
+        for key, (alone, ruled) in baseline.run().items():
+            results[key].update({"baseline": alone, "+ rules": ruled})
     report(results)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(
         json.dumps(
             {
-                r.language: {"accuracy": r.accuracy, "examples": r.total, "safety_recall": r.safety_recall}
-                for r in results
+                f"set{set_name}/{language}": {
+                    name: {"accuracy": s.accuracy, "examples": s.total, "safety_recall": s.safety_recall}
+                    for name, s in scores.items()
+                }
+                for (set_name, language), scores in results.items()
             },
             indent=2,
         )
     )
-    if not args.floor_file:
+    if not args.check_floors:
         return 0
-    floor = yaml.safe_load(Path(args.floor_file).read_text())
-    failures = [
-        f"{r.language} accuracy {r.accuracy:.1%} < floor {floor['accuracy'][r.language]:.0%}"
-        for r in results
-        if r.accuracy < floor["accuracy"][r.language]
-    ]
-    failures += [
-        f"{r.language} safety recall {r.safety_recall:.1%} < floor {floor['safety_recall']:.0%}"
-        for r in results
-        if r.safety_recall < floor["safety_recall"]
-    ]
+    failures = check_floors(results)
     for failure in failures:
         print(f"FAIL: {failure}")
     print("NLU floor: " + ("failed" if failures else "passed"))

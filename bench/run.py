@@ -37,7 +37,7 @@ def measure_training(out_dir: str) -> float:
 def accuracy() -> None:
     """Held-out accuracy in a process of its own: the model it loads is not kept in memory during the load runs."""
     quiet = {**os.environ, "PYTHONWARNINGS": "ignore"}  # TensorFlow's and Rasa's deprecation notes hide the table
-    subprocess.run([sys.executable, "-m", "bench.nlu_accuracy"], cwd=ROOT, check=True, env=quiet)
+    subprocess.run([sys.executable, "-m", "bench.nlu_accuracy", "--baseline"], cwd=ROOT, check=True, env=quiet)
 
 
 def main() -> int:

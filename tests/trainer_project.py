@@ -11,9 +11,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def copy_project(folder: Path) -> Path:
-    """data/, domain.yml, config.yml and the held-out set, copied under `folder`."""
+    """data/, domain.yml, config.yml and the held-out sets, copied under `folder`."""
     shutil.copytree(ROOT / "data", folder / "data")
-    shutil.copytree(ROOT / "tests" / "nlu_heldout", folder / "tests" / "nlu_heldout")
+    for heldout in ("nlu_heldout", "nlu_heldout2"):
+        if (ROOT / "tests" / heldout).exists():
+            shutil.copytree(ROOT / "tests" / heldout, folder / "tests" / heldout)
     for name in ("domain.yml", "config.yml"):
         shutil.copy2(ROOT / name, folder / name)
     return folder

@@ -15,7 +15,7 @@ SAFETY_NET_KEY = "safety_net"
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class SafetyNet(MessageRule, IntentClassifier):
-    """Replaces the predicted intent with emergency/crisis_support when the wording is unmistakable.
+    """Replaces the predicted intent when the wording is unmistakable: emergency, crisis, shelter, on-call.
 
     Runs after FallbackClassifier, so that a low-confidence "isä ei hengitä" is not a fallback.
     The classifier's own guess stays in the intent ranking and in `safety_net` for trainers.

@@ -4,8 +4,8 @@ The project keeps an intent's examples in one obvious place per language: `data/
 A new example goes where its intent already is in that language; else into the same feature's file as in
 another language; else into the file of the `# === feature` section that lists the intent in domain.yml;
 else (an intent the project does not know) into `data/nlu/<language>/new_intents.yml`, for the trainer to
-add to domain.yml. The held-out set (tests/nlu_heldout/) measures the model on text it has not seen, so
-none of it may ever be filed.
+add to domain.yml. The held-out sets (tests/nlu_heldout/, tests/nlu_heldout2/) measure the model on text it
+has not seen, so none of them may ever be filed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path
 
 from opastin.language import SUPPORTED
 from opastin.trainer.nlu_yaml import example_key, read_examples
+
+HELDOUT_FOLDERS = ("nlu_heldout", "nlu_heldout2")  # under tests/; written by others, never trained on
 
 NEW_INTENTS = "new_intents"
 _SECTION = re.compile(r"^\s*#\s*===\s*(\w+)")
@@ -83,7 +85,7 @@ def load_layout(root: Path) -> Layout:
                 if path.stem != NEW_INTENTS:
                     layout.features.setdefault(intent, path.stem)
                 layout.trained.setdefault(example_key(example), Place(path, intent))
-    for path in sorted((root / "tests" / "nlu_heldout").glob("*.yml")):
+    for path in sorted(p for folder in HELDOUT_FOLDERS for p in (root / "tests" / folder).glob("*.yml")):
         for _, example in read_examples(path):
             layout.heldout[example_key(example)] = path
     return layout
