@@ -1,8 +1,9 @@
 """The held-out sets and how a prediction is scored against them (shared by the Rasa and baseline benchmarks).
 
-Set 1 (tests/nlu_heldout/) and set 2 (tests/nlu_heldout2/) were written by people who did not write the
-training data; set 2's writers saw only the intents' descriptions, never the training data. Neither is
-ever used in training (tests/test_trainer_filing.py asserts no overlap).
+Sets 1, 2 and 3 (tests/nlu_heldout*/) were written by people who did not write the training data; the
+writers of sets 2 and 3 saw only the intents' descriptions (docs/intents.md), never the training data, and
+set 3 was written last, after the training data were settled. None is ever used in training
+(tests/test_trainer_filing.py asserts no overlap).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LANGUAGES = ("fi", "sv", "en")
-HELDOUT_SETS = {"1": Path("tests/nlu_heldout"), "2": Path("tests/nlu_heldout2")}
+HELDOUT_SETS = {"1": Path("tests/nlu_heldout"), "2": Path("tests/nlu_heldout2"), "3": Path("tests/nlu_heldout3")}
 # The intents whose first answer is a number to call: 112, a crisis line, Nollalinja or 116117.
 SAFETY_INTENTS = ("emergency", "crisis_support", "seek_shelter", "urgent_care")
 # seek_shelter is the crisis path's branch for violence at home (112 and Nollalinja first). The held-out

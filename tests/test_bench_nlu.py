@@ -8,12 +8,12 @@ from bench import baseline
 from bench.heldout import HELDOUT_SETS, LANGUAGES, Score, heldout_sets, load_examples, safety_confusion_table
 
 
-def test_both_held_out_sets_are_there_in_every_language_with_a_floor() -> None:
-    assert set(heldout_sets()) == {"1", "2"}
+def test_every_held_out_set_is_there_in_every_language_with_a_floor() -> None:
+    assert set(heldout_sets()) == {"1", "2", "3"}
     for folder in HELDOUT_SETS.values():
         assert (folder / "floor.yml").exists()
         for language in LANGUAGES:
-            assert len(load_examples(folder, language)) > 250
+            assert len(load_examples(folder, language)) > 150
 
 
 def test_a_crisis_answered_on_the_shelter_branch_counts_as_the_crisis_path_and_is_shown() -> None:

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def copy_project(folder: Path) -> Path:
     """data/, domain.yml, config.yml and the held-out sets, copied under `folder`."""
     shutil.copytree(ROOT / "data", folder / "data")
-    for heldout in ("nlu_heldout", "nlu_heldout2"):
+    for heldout in ("nlu_heldout", "nlu_heldout2", "nlu_heldout3"):
         if (ROOT / "tests" / heldout).exists():
             shutil.copytree(ROOT / "tests" / heldout, folder / "tests" / heldout)
     for name in ("domain.yml", "config.yml"):

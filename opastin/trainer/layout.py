@@ -4,8 +4,8 @@ The project keeps an intent's examples in one obvious place per language: `data/
 A new example goes where its intent already is in that language; else into the same feature's file as in
 another language; else into the file of the `# === feature` section that lists the intent in domain.yml;
 else (an intent the project does not know) into `data/nlu/<language>/new_intents.yml`, for the trainer to
-add to domain.yml. The held-out sets (tests/nlu_heldout/, tests/nlu_heldout2/) measure the model on text it
-has not seen, so none of them may ever be filed.
+add to domain.yml. The held-out sets (tests/nlu_heldout/, tests/nlu_heldout2/, tests/nlu_heldout3/) measure
+the model on text it has not seen, so none of them may ever be filed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from opastin.language import SUPPORTED
 from opastin.trainer.nlu_yaml import example_key, read_examples
 
-HELDOUT_FOLDERS = ("nlu_heldout", "nlu_heldout2")  # under tests/; written by others, never trained on
+HELDOUT_FOLDERS = ("nlu_heldout", "nlu_heldout2", "nlu_heldout3")  # under tests/; written by others, never trained on
 
 NEW_INTENTS = "new_intents"
 _SECTION = re.compile(r"^\s*#\s*===\s*(\w+)")
