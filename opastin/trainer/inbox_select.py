@@ -23,7 +23,7 @@ HANDOFF_AFTER = "handoff_after"
 LOW_CONFIDENCE = "low_confidence"
 REASONS = (FALLBACK, HANDOFF_AFTER, LOW_CONFIDENCE)  # the first that applies is a message's main reason
 
-# config.yml's FallbackClassifier falls back below 0.4; up to this the model is unsure yet answered.
+# config.yml's FallbackClassifier falls back below 0.25; up to this the model is unsure yet answered.
 DEFAULT_LOW_CONFIDENCE = 0.6
 HANDOFF_WITHIN = 2  # user messages
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_fallback", "utter_default"})
