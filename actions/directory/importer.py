@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from actions.directory import db
@@ -22,18 +23,27 @@ from actions.settings import home_county
 
 
 def import_services(url: str, county: str, base_url: str, *, full: bool = False, **source: Any) -> Report:
-    bar, http = progress(f"PTV {county}"), JsonSource(base_url, **source)
-    try:
-        return ptv_sync.run(url, county, PtvClient(http, on_page=lambda: bar.update(1)), full=full)
-    finally:
-        bar.close()
-        http.close()
+    return _import(ptv_sync.run, PtvClient, f"PTV {county}", url, county, base_url, full, source)
 
 
 def import_events(url: str, county: str, base_url: str, *, full: bool = False, **source: Any) -> Report:
-    bar, http = progress(f"Linked Events {county}"), JsonSource(base_url, **source)
+    return _import(events_sync.run, LinkedEventsClient, f"Linked Events {county}", url, county, base_url, full, source)
+
+
+def _import(
+    run: Callable[..., Report],
+    client: Callable[..., Any],
+    label: str,
+    url: str,
+    county: str,
+    base_url: str,
+    full: bool,
+    source: dict[str, Any],
+) -> Report:
+    """One sync run with its progress bar (a tick per page) and HTTP session, both closed whatever happens."""
+    bar, http = progress(label), JsonSource(base_url, **source)
     try:
-        return events_sync.run(url, county, LinkedEventsClient(http, on_page=lambda: bar.update(1)), full=full)
+        return run(url, county, client(http, on_page=lambda: bar.update(1)), full=full)
     finally:
         bar.close()
         http.close()

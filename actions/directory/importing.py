@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 from tqdm import tqdm
@@ -40,10 +40,6 @@ def county_codes(county: str) -> set[str]:
         known = sorted({m.county for m in places.all_municipalities() if m.county})
         raise SystemExit(f"unknown county {county!r}: one of {', '.join(known)}")
     return codes
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def last_success(session: Session, county: str, source: str) -> datetime | None:

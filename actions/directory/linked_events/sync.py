@@ -14,7 +14,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from actions.directory import db, import_mapping
-from actions.directory.importing import Report, county_codes, last_success, remember, utc_now
+from actions.directory.client import utc_now
+from actions.directory.importing import Report, county_codes, last_success, remember
 from actions.directory.linked_events import mapping
 from actions.directory.linked_events.client import LinkedEventsClient
 from actions.directory.schema import Event, ServiceChannel

@@ -18,7 +18,8 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from actions.directory import db, import_mapping
-from actions.directory.importing import Report, county_codes, last_success, remember, utc_now
+from actions.directory.client import utc_now
+from actions.directory.importing import Report, county_codes, last_success, remember
 from actions.directory.ptv import mapping
 from actions.directory.ptv.client import PtvClient
 from actions.directory.schema import (
