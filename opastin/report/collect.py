@@ -15,11 +15,10 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 from rasa.core.tracker_store import SQLTrackerStore
@@ -28,11 +27,12 @@ from sqlalchemy.engine import Engine
 
 from opastin import figures, places
 from opastin.db import engine_for
+from opastin.handoff.queue import utc_now
+from opastin.opening_hours import FINLAND
 from opastin.redaction import redact
 from opastin.report.aggregates import UNKNOWN, CollectedDay, DailyContacts, UnansweredMessage
 from opastin.tracker_store import tracker_url
 
-FINLAND = ZoneInfo("Europe/Helsinki")
 EVENTS = SQLTrackerStore.SQLEvent.__table__
 TOPIC_FILE = Path(__file__).resolve().parents[1] / "data" / "topic_groups.yml"
 DEFAULT_COUNTY = "paijat-hame"
@@ -64,6 +64,11 @@ def day_bounds(day: date) -> tuple[float, float]:
 
 def finnish_day(timestamp: float) -> date:
     return datetime.fromtimestamp(timestamp, FINLAND).date()
+
+
+def finnish_today(now: datetime) -> date:
+    """The date in Finland at `now`, UTC without a zone (as stored)."""
+    return finnish_day(now.replace(tzinfo=timezone.utc).timestamp())
 
 
 @dataclass
@@ -157,7 +162,7 @@ def collect_day(
     day: date, *, tracker: str | None = None, reporting: str | None = None, now: datetime | None = None
 ) -> int:
     """Replaces the day's aggregates with those counted now; returns the number of contacts."""
-    now = now or datetime.utcnow()
+    now = now or utc_now()
     counts: Counter[tuple[str, ...]] = Counter()
     messages: Counter[tuple[str, ...]] = Counter()
     not_understood: Counter[tuple[str, ...]] = Counter()
@@ -191,7 +196,7 @@ def collect_day(
         )
         for key, count in sorted(counts.items())
     ]
-    complete = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(FINLAND).date() > day
+    complete = finnish_today(now) > day
     with engine_for(reporting or figures.reporting_url()).begin() as connection:
         connection.execute(delete(DailyContacts).where(DailyContacts.day == day))
         connection.execute(delete(UnansweredMessage).where(UnansweredMessage.day == day))
@@ -214,8 +219,8 @@ def pending_days(
 ) -> list[date]:
     """Days not yet collected after their end, from `first` (default: the oldest conversation) to `last`
     (default: yesterday, Finnish time)."""
-    now = now or datetime.utcnow()
-    today = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(FINLAND).date()
+    now = now or utc_now()
+    today = finnish_today(now)
     if first is None:
         with engine_for(tracker or tracker_url()).connect() as connection:
             oldest = connection.scalar(select(func.min(EVENTS.c.timestamp)))

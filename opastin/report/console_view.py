@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from opastin.report.collect import FINLAND
+from opastin.opening_hours import FINLAND
 from opastin.report.html import LANGUAGES, county_name, key_figures, labelled_tables, month_name, text
 from opastin.report.month import month_figures
 

@@ -20,8 +20,9 @@ from opastin import figures, places
 from opastin.db import engine_for
 from opastin.handoff.queue import handoff_url
 from opastin.handoff.records import Callback, Handoff
+from opastin.opening_hours import FINLAND
 from opastin.report.aggregates import UNKNOWN, DailyContacts, UnansweredMessage
-from opastin.report.collect import FINLAND, home_county, topic_groups
+from opastin.report.collect import home_county, topic_groups
 
 SMALL = 5  # counts below this (but above 0) are never shown as such
 LIVE_CHAT_STATES = ("active", "returned", "closed")  # taken by an agent at some point
